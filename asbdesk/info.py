@@ -1,0 +1,53 @@
+"""What a desk holds, in brief: its plans, node counts per level and RAG counts."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
+from asbdesk.desk import Desk
+from asbdesk.models import Plan
+from asbdesk.plan_tree import PlanTree
+from asbdesk.rag import STATUS_ORDER
+
+
+def desk_info(desk: Desk, today: date | None = None) -> dict[str, Any]:
+    today = today or date.today()
+    plans = []
+    with desk.session() as s:
+        ids = s.scalars(
+            select(Plan.id).where(Plan.deleted_at.is_(None)).order_by(Plan.position, Plan.id)
+        ).all()
+        for plan_id in ids:
+            t = PlanTree.load(s, plan_id, today)
+            counts = t.rag_counts()
+            plans.append(
+                {
+                    "title": t.settings.title,
+                    "levels": {
+                        name: t.level_counts().get(name, 0)
+                        for name in dict.fromkeys(t.settings.level_names)
+                    },
+                    "rag": {
+                        **{st.value: counts.get(st, 0) for st in STATUS_ORDER},
+                        "not_set": counts.get(None, 0),
+                    },
+                }
+            )
+    return {"desk": str(desk.path), "plans": plans}
+
+
+def format_info(info: dict[str, Any]) -> str:
+    lines = [f"Desk: {info['desk']}", f"Plans: {len(info['plans'])}"]
+    for p in info["plans"]:
+        lines.append("")
+        lines.append(p["title"])
+        lines.append("  " + ", ".join(f"{n} {name}" for name, n in p["levels"].items()))
+        rag = p["rag"]
+        words = {"not_started": "Not started", "not_set": "Not set"}
+        lines.append(
+            "  " + ", ".join(f"{words.get(k, k.capitalize())} {v}" for k, v in rag.items())
+        )
+    return "\n".join(lines)
