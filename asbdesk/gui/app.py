@@ -1,0 +1,129 @@
+"""Starting the window: which desk to open, and swapping desks without restarting.
+
+First run opens the demo desk (written from `resources/demo/` if it is not there yet);
+afterwards the last desk used. A desk that cannot be opened gets a clear message and the
+demo desk instead, so the program always starts.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from asbdesk import APP_NAME, __version__, paths, settings
+from asbdesk.desk import Desk, DeskError, open_desk
+from asbdesk.gui.main_window import MainWindow
+
+
+def open_or_make_demo() -> Desk:
+    path = settings.demo_desk_path()
+    if path.exists():
+        return open_desk(path)
+    from asbdesk.demo import write_demo
+
+    return write_demo(path)
+
+
+class DeskController(QObject):
+    """Owns the one main window and replaces it when another desk is opened."""
+
+    def __init__(self, today: date | None = None) -> None:
+        super().__init__()
+        self.today = today
+        self.window: MainWindow | None = None
+
+    def show(self, desk: Desk) -> MainWindow:
+        old = self.window
+        window = MainWindow(desk, self.today)
+        window.open_desk_requested.connect(lambda p: self.open_path(p, create=False))
+        window.new_desk_requested.connect(lambda p: self.open_path(p, create=True))
+        window.demo_requested.connect(self.open_demo)
+        if old is not None:
+            window.setGeometry(old.geometry())
+            old.close()
+            old.desk.close()
+            old.deleteLater()
+        else:
+            window.resize(1366, 768)
+        self.window = window
+        settings.remember_desk(desk.path)
+        window.show()
+        return window
+
+    def open_path(self, path: Path, *, create: bool) -> bool:
+        if self.window is not None and path.resolve() == self.window.desk.path:
+            return True
+        if create and path.exists():
+            path.unlink()  # the save dialog has already asked before replacing it
+        try:
+            desk = open_desk(path, create=create)
+        except DeskError as exc:
+            QMessageBox.warning(self.window, APP_NAME, str(exc))
+            if not path.exists():
+                settings.forget_desk(path)
+            return False
+        self.show(desk)
+        return True
+
+    def open_demo(self) -> None:
+        try:
+            self.show(open_or_make_demo())
+        except DeskError as exc:
+            QMessageBox.warning(self.window, APP_NAME, str(exc))
+
+
+def _startup_desk(desk: Path | None, demo: bool) -> tuple[Desk, str | None]:
+    """The desk to open first, and a message if the one asked for could not be opened."""
+    if demo:
+        return open_or_make_demo(), None
+    wanted = desk or settings.last_desk()
+    if wanted is not None:
+        if desk is None and not wanted.exists():
+            settings.forget_desk(wanted)
+        else:
+            try:
+                return open_desk(wanted, create=desk is not None), None
+            except DeskError as exc:
+                return open_or_make_demo(), f"{exc}\n\nThe demo desk is open instead."
+    return open_or_make_demo(), None
+
+
+class _FirstPaint(QObject):
+    """For bench/: prints the wall-clock time of the window's first paint, then quits."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and isinstance(watched, QWidget) and watched.isWindow():
+            print(f"first-paint {time.time():.6f}", flush=True)
+            QTimer.singleShot(0, QApplication.quit)
+            watched.removeEventFilter(self)
+        return False
+
+
+def run_window(desk: Path | None = None, demo: bool = False) -> int:
+    app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName(APP_NAME)
+    icon = paths.resource("icons", "asbdesk.png")
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
+    try:
+        first, message = _startup_desk(desk, demo)
+    except DeskError as exc:
+        QMessageBox.critical(None, APP_NAME, str(exc))
+        return 1
+    controller = DeskController()
+    window = controller.show(first)
+    if message:
+        QMessageBox.warning(window, APP_NAME, message)
+    if os.environ.get("ASBDESK_BENCH_FIRST_PAINT"):
+        window.installEventFilter(_FirstPaint(window))
+    return app.exec()

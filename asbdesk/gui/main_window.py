@@ -1,0 +1,600 @@
+"""The main window: a plan's tree beside the detail editor, a filter bar, RAG counts below.
+
+The window is bound to one open desk; opening another desk replaces the window (see
+`app.py`), so no widget ever holds a record of a desk that is no longer open.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QScrollArea,
+    QSplitter,
+    QTabWidget,
+    QToolBar,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import select
+
+from asbdesk import __version__, settings
+from asbdesk.commands import (
+    AddNode,
+    AddPlan,
+    DeleteNode,
+    EditPlan,
+    NodeInserted,
+    PlanChanged,
+    PlansChanged,
+    RenumberRefs,
+    indent,
+    outdent,
+    shift,
+)
+from asbdesk.desk import DESK_SUFFIX, Desk
+from asbdesk.gui.dialogs import PlanSettingsDialog
+from asbdesk.gui.filter_bar import FilterBar
+from asbdesk.gui.filter_proxy import FilterCriteria, PlanFilterProxy
+from asbdesk.gui.indicators_view import IndicatorsView
+from asbdesk.gui.node_editor import NodeEditor
+from asbdesk.gui.operations import Operations
+from asbdesk.gui.status_delegate import StatusDelegate
+from asbdesk.gui.tree_model import Column, PlanTreeModel
+from asbdesk.models import Plan
+from asbdesk.rag import STATUS_ORDER, Status
+
+DESK_FILTER = f"asbdesk desks (*{DESK_SUFFIX});;All files (*)"
+
+
+class MainWindow(QMainWindow):
+    # Asks the application to open another desk in place of this window.
+    open_desk_requested = Signal(object)  # Path
+    new_desk_requested = Signal(object)  # Path
+    demo_requested = Signal()
+
+    def __init__(self, desk: Desk, today: date | None = None) -> None:
+        super().__init__()
+        self.desk = desk
+        self.setObjectName("MainWindow")
+        self.ops = Operations(desk, self)
+        self.model = PlanTreeModel(self.ops, today)
+        self.proxy = PlanFilterProxy(self.model)
+        self.setWindowTitle(f"{desk.path.stem} – asbdesk")
+        self._build_widgets()
+        self._build_actions()
+        self.ops.changed.connect(self._on_changed)
+        self.reload_plans()
+
+    # -- layout ------------------------------------------------------------------
+
+    def _build_widgets(self) -> None:
+        self.plan_combo = QComboBox()
+        self.plan_combo.setAccessibleName("Plan")
+        self.plan_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.plan_combo.setMinimumContentsLength(40)
+        self.plan_combo.currentIndexChanged.connect(self._plan_picked)
+
+        self.filter_bar = FilterBar()
+        self.filter_bar.changed.connect(self._filter)
+
+        self.view = QTreeView()
+        self.view.setObjectName("planTree")
+        self.view.setAccessibleName("Plan tree")
+        self.view.setModel(self.proxy)
+        self.view.setItemDelegateForColumn(Column.STATUS, StatusDelegate(self.view))
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setEditTriggers(
+            QAbstractItemView.EditTrigger.EditKeyPressed | QAbstractItemView.EditTrigger.SelectedClicked
+        )
+        self.view.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.view.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.view.setDragEnabled(True)
+        self.view.setAcceptDrops(True)
+        self.view.setDropIndicatorShown(True)
+        self.view.setUniformRowHeights(True)
+        self.view.setAlternatingRowColors(True)
+        self.view.setAllColumnsShowFocus(True)
+        header = self.view.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(Column.TITLE, QHeaderView.ResizeMode.Stretch)
+        fm = self.view.fontMetrics()
+        widths = {
+            Column.REF: fm.horizontalAdvance("0") * 9 + 40,
+            Column.LEAD: fm.horizontalAdvance("M") * 12,
+            Column.TARGET: fm.horizontalAdvance("00/00/0000") + 24,
+            Column.STATUS: fm.horizontalAdvance("Not started") + fm.height() * 3 + 12,
+            Column.DELIVERED: fm.horizontalAdvance("Delivered %") + 16,
+            Column.LAST_UPDATE: fm.horizontalAdvance("Last update") + 20,
+        }
+        for col, width in widths.items():
+            header.resizeSection(col, width)
+        self.view.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.view.doubleClicked.connect(lambda _i: self.editor.title_edit.setFocus())
+
+        self.editor = NodeEditor(self.ops)
+        self.editor.today = self.model.today
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.editor)
+        scroll.setMinimumWidth(360)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(6, 6, 0, 0)
+        left_layout.addWidget(self.filter_bar)
+        left_layout.addWidget(self.view)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(scroll)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setChildrenCollapsible(False)
+
+        self.indicators = IndicatorsView(self.desk)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.splitter, "&Plan")
+        self.tabs.addTab(self.indicators, "&Indicators")
+        self.setCentralWidget(self.tabs)
+
+        self.rag_label = QLabel()
+        self.rag_label.setObjectName("ragCounts")
+        self.rag_label.setTextFormat(Qt.TextFormat.RichText)
+        self.statusBar().addPermanentWidget(self.rag_label)
+
+    def _action(
+        self,
+        menu: QMenu,
+        text: str,
+        slot: Callable[[], object],
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+        tip: str = "",
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(f"{tip} ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})")
+        action.triggered.connect(lambda _checked=False: slot())
+        menu.addAction(action)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        bar = self.menuBar()
+        m = bar.addMenu("&File")
+        self._action(m, "&New desk…", self.new_desk, QKeySequence.StandardKey.New, "Start an empty desk file")
+        self._action(m, "&Open desk…", self.open_desk, QKeySequence.StandardKey.Open, "Open a desk file")
+        self.recent_menu = m.addMenu("&Recent desks")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self._action(m, "Open the &demo desk", self.demo_requested.emit)
+        self._action(m, "Save a &copy as…", self.save_copy, "Ctrl+Shift+S", "Copy the whole desk to another file")
+        m.addSeparator()
+        self._action(m, "New &plan…", self.new_plan, None, "Add an empty plan to this desk")
+        self._action(m, "Plan &settings…", self.plan_settings, "Ctrl+,", "Level names, RAG thresholds, colour key")
+        m.addSeparator()
+        self._action(m, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+
+        m = bar.addMenu("&Edit")
+        undo = self.ops.undo_stack.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.ops.undo_stack.createRedoAction(self, "&Redo")
+        redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
+        m.addAction(undo)
+        m.addAction(redo)
+        self.undo_action, self.redo_action = undo, redo
+        m.addSeparator()
+        self.add_sibling_action = self._action(m, "Add &sibling", self.add_sibling, "Ctrl+Return", "Add a node after the selected one")
+        self.add_child_action = self._action(m, "Add c&hild", self.add_child, "Ctrl+Shift+Return", "Add a node under the selected one")
+        self._action(m, "Re&name", self.rename, "F2", "Rename the selected node in place")
+        self.delete_action = self._action(m, "&Delete…", self.delete, QKeySequence.StandardKey.Delete, "Delete the selected node and everything under it")
+        m.addSeparator()
+        self._action(m, "Move &up", lambda: self._move(shift, -1), "Alt+Up")
+        self._action(m, "Move do&wn", lambda: self._move(shift, 1), "Alt+Down")
+        self._action(m, "&Indent", lambda: self._move(indent), "Alt+Right", "Make it a child of the node above")
+        self._action(m, "&Outdent", lambda: self._move(outdent), "Alt+Left", "Move it up a level")
+        self._action(m, "Renumber re&fs", self.renumber, None, "Number the refs 1, 1.1, a) … in plan order")
+        m.addSeparator()
+        self._action(m, "Change s&tatus…", self.editor.ask_status, "Ctrl+T", "Set the status, with a reason")
+        self._action(m, "Add u&pdate…", self.editor.add_update, "Ctrl+U", "Add a progress update")
+
+        m = bar.addMenu("&View")
+        self._action(m, "&Find", self.focus_search, QKeySequence.StandardKey.Find)
+        self._action(m, "C&lear filter", self.filter_bar.clear, "Ctrl+Shift+F")
+        self._action(m, "&Expand all", self.view.expandAll, "Ctrl+E")
+        self._action(m, "&Collapse all", self.view.collapseAll, "Ctrl+Shift+E")
+        self._action(m, "Go to the &tree", self.view.setFocus, "Ctrl+1")
+        self._action(m, "Go to the &details", self.editor.ref_edit.setFocus, "Ctrl+2")
+
+        m = bar.addMenu("&Help")
+        self._action(m, "&About asbdesk", self.about)
+
+        tools = QToolBar("Plan")
+        tools.setObjectName("planToolbar")
+        tools.setMovable(False)
+        label = QLabel(" &Plan: ")
+        label.setBuddy(self.plan_combo)
+        tools.addWidget(label)
+        tools.addWidget(self.plan_combo)
+        tools.addSeparator()
+        tools.addAction(self.add_sibling_action)
+        tools.addAction(self.add_child_action)
+        tools.addAction(self.delete_action)
+        tools.addSeparator()
+        tools.addAction(undo)
+        tools.addAction(redo)
+        self.addToolBar(tools)
+
+    # -- plans -------------------------------------------------------------------
+
+    def reload_plans(self, select_id: int | None = None) -> None:
+        current = select_id if select_id is not None else self.plan_combo.currentData()
+        with self.desk.session() as s:
+            plans = s.execute(
+                select(Plan.id, Plan.title)
+                .where(Plan.deleted_at.is_(None))
+                .order_by(Plan.position, Plan.id)
+            ).all()
+        self.plan_combo.blockSignals(True)
+        self.plan_combo.clear()
+        for plan_id, title in plans:
+            self.plan_combo.addItem(title or "(untitled plan)", plan_id)
+        i = self.plan_combo.findData(current)
+        self.plan_combo.setCurrentIndex(i if i >= 0 else (0 if plans else -1))
+        self.plan_combo.blockSignals(False)
+        self._plan_picked()
+
+    def current_plan_id(self) -> int | None:
+        data = self.plan_combo.currentData()
+        return int(data) if data is not None else None
+
+    def _plan_picked(self, _index: int = 0) -> None:
+        plan_id = self.current_plan_id()
+        self.model.set_plan(plan_id)
+        self.editor.set_tree(self.model.tree)
+        self.indicators.set_plan(plan_id)
+        self._refresh_people()
+        self.view.expandToDepth(0)
+        first = self.proxy.index(0, 0)
+        if first.isValid():
+            self.view.setCurrentIndex(first)
+        else:
+            self.editor.show_node(None)
+        self._update_counts()
+
+    def _refresh_people(self) -> None:
+        names: list[str] = []
+        if self.model.tree is not None:
+            seen: dict[str, None] = {}
+            for item in self.model.tree.walk():
+                for n in (*item.officers, item.department, *item.partners):
+                    if n:
+                        seen.setdefault(n, None)
+            names = sorted(seen, key=str.casefold)
+        self.filter_bar.set_people(names)
+
+    # -- selection ---------------------------------------------------------------
+
+    def selected_node_id(self) -> int | None:
+        index = self.view.currentIndex()
+        if not index.isValid():
+            return None
+        return self.model.node_id(self.proxy.mapToSource(index))
+
+    def select_node(self, node_id: int | None) -> None:
+        source = self.model.index_of(node_id)
+        index = self.proxy.mapFromSource(source)
+        if index.isValid():
+            self.view.scrollTo(index)
+            self.view.selectionModel().setCurrentIndex(
+                index,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+            )
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self.editor.commit_pending()
+        node_id = self.model.node_id(self.proxy.mapToSource(current)) if current.isValid() else None
+        if node_id != self.editor.node_id:
+            self.editor.show_node(node_id)
+
+    # -- edits -------------------------------------------------------------------
+
+    def _new_title(self, depth: int) -> str:
+        assert self.model.tree is not None
+        return f"New {self.model.tree.settings.level_name(depth).lower()}"
+
+    def add_sibling(self) -> None:
+        plan_id = self.current_plan_id()
+        if plan_id is None or self.model.tree is None:
+            return
+        node_id = self.selected_node_id()
+        if node_id is None:
+            self._add(AddNode(plan_id, None, None, {"title": self._new_title(0)}, label="Add"))
+            return
+        item = self.model.tree.by_id[node_id]
+        parent_id = None if item.parent is None or item.parent.id == 0 else item.parent.id
+        fields = {"title": self._new_title(item.depth)}
+        self._add(AddNode(plan_id, parent_id, item.row + 1, fields, label="Add sibling"))
+
+    def add_child(self) -> None:
+        plan_id = self.current_plan_id()
+        if plan_id is None or self.model.tree is None:
+            return
+        node_id = self.selected_node_id()
+        depth = 0 if node_id is None else self.model.tree.by_id[node_id].depth + 1
+        fields = {"title": self._new_title(depth)}
+        self._add(AddNode(plan_id, node_id, None, fields, label="Add child"))
+
+    def _add(self, command: AddNode) -> None:
+        if self.ops.run(command) and command.node_id is not None:
+            self.select_node(command.node_id)
+            self.rename()
+
+    def rename(self) -> None:
+        index = self.view.currentIndex()
+        if index.isValid():
+            self.view.setCurrentIndex(index.siblingAtColumn(Column.TITLE))
+            self.view.edit(index.siblingAtColumn(Column.TITLE))
+
+    def delete(self) -> None:
+        node_id = self.selected_node_id()
+        if node_id is None or self.model.tree is None:
+            return
+        item = self.model.tree.by_id[node_id]
+        below = len(self.model.tree.walk(item))
+        name = f"{item.ref} {item.title}".strip()
+        if len(name) > 80:
+            name = name[:79] + "…"
+        text = f"Delete “{name}”"
+        if below:
+            text += f" and the {below} node{'s' if below != 1 else ''} under it"
+        text += "?\n\nYou can undo this with Ctrl+Z."
+        answer = QMessageBox.question(
+            self, "Delete", text, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.ops.run(DeleteNode(node_id))
+
+    def _move(self, make: Callable[..., object], *args: int) -> None:
+        node_id = self.selected_node_id()
+        if node_id is None:
+            return
+        command = make(self.desk, node_id, *args)
+        if command is not None:
+            self.ops.run(command)  # type: ignore[arg-type]
+            self.select_node(node_id)
+
+    def renumber(self) -> None:
+        plan_id = self.current_plan_id()
+        if plan_id is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            "Renumber refs",
+            "Give every node a new ref in plan order (1, 1.1 …; the lowest level of a "
+            "three-level plan is lettered a), b) …)?\n\nYou can undo this with Ctrl+Z.",
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.ops.run(RenumberRefs(plan_id))
+
+    def plan_settings(self) -> None:
+        plan_id = self.current_plan_id()
+        if plan_id is None:
+            return
+        with self.desk.session() as s:
+            plan = s.get(Plan, plan_id)
+            assert plan is not None
+            current = {
+                "title": plan.title,
+                "council": plan.council,
+                "start_date": plan.start_date,
+                "end_date": plan.end_date,
+                "level_names": list(plan.level_names),
+                "colour_key": dict(plan.colour_key),
+                "amber_lag": plan.amber_lag,
+                "red_lag": plan.red_lag,
+                "rollup_status": plan.rollup_status,
+                "rollup_percent": plan.rollup_percent,
+            }
+        dialog = PlanSettingsDialog(current, self)
+        if dialog.exec():
+            changes = {k: v for k, v in dialog.values().items() if current.get(k) != v}
+            if changes:
+                self.ops.run(EditPlan(plan_id, changes))
+
+    def new_plan(self) -> None:
+        title, ok = QInputDialog.getText(self, "New plan", "Title of the new plan:")
+        if not ok or not title.strip():
+            return
+        levels, ok = QInputDialog.getText(
+            self, "New plan", "Level names, top first, separated by >:", text="Commitment > Objective > Action"
+        )
+        if not ok:
+            return
+        names = [n.strip() for n in levels.split(">") if n.strip()] or ["Action"]
+        command = AddPlan(title.strip(), names)
+        if self.ops.run(command):
+            self.reload_plans(command.plan_id)
+
+    def focus_search(self) -> None:
+        self.tabs.setCurrentIndex(0)
+        self.filter_bar.search.setFocus()
+        self.filter_bar.search.selectAll()
+
+    # -- after every change ------------------------------------------------------
+
+    def _on_changed(self, changes: list[object]) -> None:
+        for change in changes:
+            if isinstance(change, PlansChanged):
+                self.reload_plans()
+                return
+            if isinstance(change, PlanChanged):
+                keep = self.editor.node_id
+                self.editor.set_tree(self.model.tree)
+                self._refresh_people()
+                self.view.expandToDepth(0)
+                self.select_node(keep)
+                if change.plan_id == self.current_plan_id():
+                    self.plan_combo.setItemText(self.plan_combo.currentIndex(), self._plan_title())
+            if isinstance(change, NodeInserted):
+                self.select_node(change.node_id)
+        self.editor.set_tree(self.model.tree)
+        if self.editor.node_id is not None:
+            self.editor.show_node(self.editor.node_id)
+        self._update_counts()
+
+    def _plan_title(self) -> str:
+        with self.desk.session() as s:
+            plan = s.get(Plan, self.current_plan_id())
+            return plan.title if plan else ""
+
+    def _filter(self, criteria: FilterCriteria) -> None:
+        keep = self.selected_node_id()
+        self.proxy.set_criteria(criteria)
+        if criteria.active:
+            self.view.expandAll()
+        if keep is not None:
+            self.select_node(keep)
+        shown = sum(1 for _ in self._visible_rows())
+        self.statusBar().showMessage(
+            f"Filter: {shown} node{'s' if shown != 1 else ''} shown" if criteria.active else "", 0
+        )
+
+    def _visible_rows(self) -> list[QModelIndex]:
+        out: list[QModelIndex] = []
+        stack = [QModelIndex()]
+        while stack:
+            parent = stack.pop()
+            for r in range(self.proxy.rowCount(parent)):
+                idx = self.proxy.index(r, 0, parent)
+                out.append(idx)
+                stack.append(idx)
+        return out
+
+    def _update_counts(self) -> None:
+        tree = self.model.tree
+        if tree is None:
+            self.rag_label.setText("No plan")
+            return
+        counts = tree.rag_counts()
+        parts = []
+        for st in STATUS_ORDER:
+            n = counts.get(st, 0)
+            parts.append(_chip_html(st, n))
+        parts.append(f"Not set&nbsp;{counts.get(None, 0)}")
+        total = sum(counts.values())
+        self.rag_label.setText(
+            f"{total} {tree.settings.level_names[-1].lower()}s: " + " &nbsp; ".join(parts)
+        )
+        self.rag_label.setAccessibleName(
+            "RAG counts: "
+            + ", ".join(f"{st.word} {counts.get(st, 0)}" for st in STATUS_ORDER)
+            + f", Not set {counts.get(None, 0)}"
+        )
+
+    def rag_counts(self) -> dict[Status | None, int]:
+        return self.model.tree.rag_counts() if self.model.tree else {}
+
+    # -- desks -------------------------------------------------------------------
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        recent = [p for p in settings.recent_desks() if p != self.desk.path]
+        if not recent:
+            none = self.recent_menu.addAction("No other recent desks")
+            none.setEnabled(False)
+        for i, path in enumerate(recent, start=1):
+            action = self.recent_menu.addAction(f"&{i} {path.name}  ({path.parent})")
+            action.triggered.connect(lambda _c=False, p=path: self.open_desk_requested.emit(p))
+
+    def open_desk(self) -> None:
+        start = str(self.desk.path.parent)
+        name, _ = QFileDialog.getOpenFileName(self, "Open desk", start, DESK_FILTER)
+        if name:
+            self.open_desk_requested.emit(Path(name))
+
+    def new_desk(self) -> None:
+        start = str(settings.default_new_desk_path())
+        name, _ = QFileDialog.getSaveFileName(self, "New desk", start, DESK_FILTER)
+        if name:
+            path = Path(name)
+            if path.suffix != DESK_SUFFIX:
+                path = path.with_name(path.name + DESK_SUFFIX)
+            self.new_desk_requested.emit(path)
+
+    def save_copy(self) -> None:
+        start = str(self.desk.path.with_name(f"{self.desk.path.stem} copy{DESK_SUFFIX}"))
+        name, _ = QFileDialog.getSaveFileName(self, "Save a copy as", start, DESK_FILTER)
+        if not name:
+            return
+        target = Path(name)
+        if target.suffix != DESK_SUFFIX:
+            target = target.with_name(target.name + DESK_SUFFIX)
+        try:
+            copy_desk(self.desk, target)
+        except (OSError, ValueError) as exc:
+            self.ops.show_error(exc)
+            return
+        self.statusBar().showMessage(f"Saved a copy as {target}", 8000)
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About asbdesk",
+            f"<h3>asbdesk {__version__}</h3>"
+            "<p>Keep a council's anti-social behaviour action plan on a laptop, offline.</p>"
+            f"<p>Desk: {self.desk.path}</p>"
+            "<p>Built with Qt for Python (PySide6, LGPL v3), SQLAlchemy (MIT), Alembic (MIT), "
+            "openpyxl (MIT), reportlab (BSD) and platformdirs (MIT).</p>",
+        )
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.editor.commit_pending()
+        super().closeEvent(event)
+
+
+def copy_desk(desk: Desk, target: Path) -> None:
+    """A consistent copy of the open desk via SQLite's backup API (safe while in use)."""
+    import sqlite3
+
+    if target.resolve() == desk.path.resolve():
+        raise ValueError("Choose a different file: that is the desk that is open.")
+    tmp = target.with_name(target.name + ".part")
+    tmp.unlink(missing_ok=True)
+    src = sqlite3.connect(desk.path)
+    try:
+        dst = sqlite3.connect(tmp)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    tmp.replace(target)
+
+
+def _chip_html(status: Status, count: int) -> str:
+    border = "#7f7f7f"
+    return (
+        f"<span style='background-color:{status.colour}; color:{status.colour}; "
+        f"border:1px solid {border};'>&nbsp;&nbsp;&nbsp;</span>&nbsp;{status.word}&nbsp;{count}"
+    )
+

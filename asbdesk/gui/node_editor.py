@@ -1,0 +1,435 @@
+"""The detail editor for the selected node (`ui/node_editor.ui`).
+
+Each field is saved when the officer leaves it, as one undoable command; there is no
+Save button. A target date that cannot be read is refused with a message and not saved.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import select
+
+from asbdesk.commands import (
+    AddMilestone,
+    ChangeStatus,
+    DeleteMilestone,
+    EditMilestone,
+    EditNode,
+    NodeChanged,
+    NodeRemoved,
+    PlanChanged,
+    SetPeople,
+    split_names,
+)
+from asbdesk.gui.dialogs import AddUpdateDialog, StatusReasonDialog
+from asbdesk.gui.operations import Operations
+from asbdesk.gui.uiload import child, load_ui
+from asbdesk.models import Department, Node, Plan
+from asbdesk.periods import DateFormError, format_date, parse_target_date
+from asbdesk.plan_tree import PlanTree
+from asbdesk.rag import STATUS_ORDER, Status
+
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class _FocusOut(QObject):
+    """Calls back when a text box loses focus: the moment a multi-line field is saved."""
+
+    def __init__(self, callback: Any, parent: QObject) -> None:
+        super().__init__(parent)
+        self.callback = callback
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FocusOut:
+            self.callback()
+        return False
+
+
+class NodeEditor(QWidget):
+    node_shown = Signal(object)  # node id or None
+
+    def __init__(self, ops: Operations, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ops = ops
+        self.today = date.today()
+        self.tree: PlanTree | None = None
+        self.node_id: int | None = None
+        self._loading = False
+        form = load_ui("node_editor.ui", self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(form)
+        self.form = form
+        self.heading = child(form, QLabel, "headingLabel")
+        self.ref_edit = child(form, QLineEdit, "refEdit")
+        self.title_edit = child(form, QPlainTextEdit, "titleEdit")
+        self.description_edit = child(form, QPlainTextEdit, "descriptionEdit")
+        self.outcome_edit = child(form, QPlainTextEdit, "outcomeEdit")
+        self.lead_edit = child(form, QLineEdit, "leadEdit")
+        self.department_edit = child(form, QComboBox, "departmentEdit")
+        self.partners_edit = child(form, QLineEdit, "partnersEdit")
+        self.target_edit = child(form, QLineEdit, "targetDateEdit")
+        self.target_message = child(form, QLabel, "targetDateMessage")
+        self.status_combo = child(form, QComboBox, "statusCombo")
+        self.status_reason = child(form, QLabel, "statusReasonLabel")
+        self.suggestion = child(form, QLabel, "suggestionLabel")
+        self.milestones = child(form, QTableWidget, "milestonesTable")
+        self.add_milestone_button = child(form, QPushButton, "addMilestoneButton")
+        self.remove_milestone_button = child(form, QPushButton, "removeMilestoneButton")
+        self.updates = child(form, QTableWidget, "updatesTable")
+        self.add_update_button = child(form, QPushButton, "addUpdateButton")
+        self.extras = child(form, QTableWidget, "extrasTable")
+        self.extras_heading = child(form, QLabel, "extrasHeading")
+
+        self.status_combo.addItem("Not set", None)
+        for st in STATUS_ORDER:
+            self.status_combo.addItem(st.word, st.value)
+        for table in (self.milestones, self.updates, self.extras):
+            table.verticalHeader().setVisible(False)
+            table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        ms_header = self.milestones.horizontalHeader()
+        ms_header.setStretchLastSection(False)
+        ms_header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for c in (1, 2, 3):
+            ms_header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+        up_header = self.updates.horizontalHeader()
+        up_header.setStretchLastSection(False)
+        up_header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.extras.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+
+        self.ref_edit.editingFinished.connect(lambda: self._save_text("ref", self.ref_edit.text()))
+        for name, edit in (
+            ("title", self.title_edit),
+            ("description", self.description_edit),
+            ("outcome", self.outcome_edit),
+        ):
+            edit.installEventFilter(
+                _FocusOut(lambda n=name, e=edit: self._save_text(n, e.toPlainText()), self)
+            )
+        self.lead_edit.editingFinished.connect(self._save_people)
+        self.partners_edit.editingFinished.connect(self._save_people)
+        dept_line = self.department_edit.lineEdit()
+        assert dept_line is not None
+        dept_line.editingFinished.connect(self._save_people)
+        self.department_edit.activated.connect(lambda _i: self._save_people())
+        self.target_edit.editingFinished.connect(self._save_target_date)
+        self.status_combo.activated.connect(self._status_picked)
+        self.milestones.itemChanged.connect(self._milestone_edited)
+        self.add_milestone_button.clicked.connect(self._add_milestone)
+        self.remove_milestone_button.clicked.connect(self._remove_milestone)
+        self.add_update_button.clicked.connect(self.add_update)
+        ops.changed.connect(self._on_changed)
+        self.show_node(None)
+
+    # -- showing -------------------------------------------------------------------
+
+    def set_tree(self, tree: PlanTree | None) -> None:
+        self.tree = tree
+
+    def show_node(self, node_id: int | None) -> None:
+        self.node_id = node_id
+        self._loading = True
+        try:
+            self._fill()
+        finally:
+            self._loading = False
+        self.node_shown.emit(node_id)
+
+    def _fill(self) -> None:
+        enabled = self.node_id is not None
+        self.form.setEnabled(enabled)
+        if not enabled:
+            self.heading.setText("Select an action in the plan to see its details.")
+            for w in (self.ref_edit, self.lead_edit, self.partners_edit, self.target_edit):
+                w.clear()
+            for e in (self.title_edit, self.description_edit, self.outcome_edit):
+                e.clear()
+            for t in (self.milestones, self.updates, self.extras):
+                t.setRowCount(0)
+            self.status_reason.clear()
+            self.suggestion.clear()
+            return
+        with self.ops.desk.session() as s:
+            node = s.get(Node, self.node_id)
+            if node is None or node.deleted_at is not None:
+                self.node_id = None
+                self._fill()
+                return
+            plan = s.get(Plan, node.plan_id)
+            assert plan is not None
+            depth = _depth(s, node)
+            level = plan.level_name(depth)
+            self.heading.setText(f"{level} {node.ref}".strip())
+            self.ref_edit.setText(node.ref)
+            self.title_edit.setPlainText(node.title)
+            self.description_edit.setPlainText(node.description)
+            self.outcome_edit.setPlainText(node.outcome)
+            self.lead_edit.setText("; ".join(o.name for o in node.officers))
+            self.partners_edit.setText("; ".join(p.name for p in node.partners))
+            self.department_edit.clear()
+            self.department_edit.addItems(
+                ["", *s.scalars(select(Department.name).order_by(Department.name))]
+            )
+            self.department_edit.setCurrentText(node.department.name if node.department else "")
+            self.target_edit.setText(format_date(node.target_date))
+            self.target_message.setVisible(False)
+            self._show_status(node)
+            self._fill_milestones(node)
+            self._fill_updates(node)
+            self._fill_extras(node)
+
+    def _show_status(self, node: Node) -> None:
+        i = self.status_combo.findData(node.status)
+        self.status_combo.setCurrentIndex(max(i, 0))
+        self.status_reason.setText(f"Reason: {node.status_reason}" if node.status_reason else "")
+        self.status_reason.setVisible(bool(node.status_reason))
+        text = ""
+        item = self.tree.by_id.get(node.id) if self.tree else None
+        if item is not None and self.tree is not None:
+            if self.tree.is_rolled_up(item):
+                rolled = self.tree.effective_status(item)
+                text = f"Shown in the plan as {rolled.word if rolled else 'not set'}, rolled up from its children."
+            else:
+                why = self.tree.disagreement(item)
+                suggestion = self.tree.suggestion(item)
+                if why:
+                    text = f"⚠ {why}"
+                elif suggestion:
+                    text = f"Suggested: {suggestion.status.word} ({suggestion.why})."
+        self.suggestion.setText(text)
+        self.suggestion.setVisible(bool(text))
+
+    def _fill_milestones(self, node: Node) -> None:
+        live = [m for m in node.milestones if m.deleted_at is None]
+        self.milestones.setRowCount(len(live))
+        for r, m in enumerate(live):
+            values = [
+                m.text,
+                "" if m.target_count is None else str(m.target_count),
+                "" if m.done_count is None else str(m.done_count),
+                format_date(m.due_date),
+            ]
+            for c, v in enumerate(values):
+                cell = QTableWidgetItem(v)
+                cell.setData(ID_ROLE, m.id)
+                if c in (1, 2):
+                    cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.milestones.setItem(r, c, cell)
+        self.milestones.resizeRowsToContents()
+        self.remove_milestone_button.setEnabled(bool(live))
+
+    def _fill_updates(self, node: Node) -> None:
+        live = [u for u in node.updates if u.deleted_at is None]
+        live.reverse()  # newest first: the one an officer looks for
+        self.updates.setRowCount(len(live))
+        for r, u in enumerate(live):
+            status = Status.parse(u.status)
+            values = [format_date(u.date), u.period, u.text, u.author, status.word if status else ""]
+            for c, v in enumerate(values):
+                cell = QTableWidgetItem(v)
+                cell.setData(ID_ROLE, u.id)
+                cell.setToolTip(v if c == 2 else "")
+                self.updates.setItem(r, c, cell)
+        self.updates.resizeColumnToContents(0)
+        self.updates.resizeRowsToContents()
+
+    def _fill_extras(self, node: Node) -> None:
+        self.extras.setRowCount(len(node.extras))
+        for r, e in enumerate(node.extras):
+            self.extras.setItem(r, 0, QTableWidgetItem(e.name))
+            self.extras.setItem(r, 1, QTableWidgetItem(e.value))
+        shown = bool(node.extras)
+        self.extras.setVisible(shown)
+        self.extras_heading.setVisible(shown)
+
+    def _on_changed(self, changes: list[Any]) -> None:
+        for change in changes:
+            if isinstance(change, NodeChanged | PlanChanged) and self.node_id is not None:
+                if isinstance(change, PlanChanged) or change.node_id == self.node_id:
+                    self.show_node(self.node_id)
+            elif isinstance(change, NodeRemoved) and change.node_id == self.node_id:
+                self.show_node(None)
+
+    # -- saving --------------------------------------------------------------------
+
+    def commit_pending(self) -> None:
+        """Save a multi-line field still being typed in, before the selection moves on."""
+        if self.node_id is None or self._loading:
+            return
+        focused = self.focusWidget()
+        for name, edit in (
+            ("title", self.title_edit),
+            ("description", self.description_edit),
+            ("outcome", self.outcome_edit),
+        ):
+            if edit is focused:
+                self._save_text(name, edit.toPlainText())
+
+    def _current(self, s: Any) -> Node | None:
+        return s.get(Node, self.node_id) if self.node_id is not None else None
+
+    def _save_text(self, name: str, value: str) -> None:
+        if self._loading or self.node_id is None:
+            return
+        value = value.strip() if name in ("ref", "title") else value
+        with self.ops.desk.session() as s:
+            node = self._current(s)
+            if node is None or getattr(node, name) == value:
+                return
+        if name == "title" and not value:
+            self.show_node(self.node_id)  # a node keeps a title; put the old one back
+            return
+        self.ops.run(EditNode(self.node_id, {name: value}, label=f"Edit {name}"))
+
+    def _save_people(self) -> None:
+        if self._loading or self.node_id is None:
+            return
+        officers = split_names(self.lead_edit.text())
+        partners = split_names(self.partners_edit.text())
+        department = self.department_edit.currentText().strip()
+        with self.ops.desk.session() as s:
+            node = self._current(s)
+            if node is None:
+                return
+            same = (
+                [o.name for o in node.officers] == officers
+                and [p.name for p in node.partners] == partners
+                and (node.department.name if node.department else "") == department
+            )
+        if not same:
+            self.ops.run(SetPeople(self.node_id, officers, department, partners))
+
+    def _save_target_date(self) -> None:
+        if self._loading or self.node_id is None:
+            return
+        text = self.target_edit.text().strip()
+        try:
+            new = parse_target_date(text) if text else None
+        except DateFormError as exc:
+            self.target_message.setText(f"{exc} The target date was not changed.")
+            self.target_message.setVisible(True)
+            return
+        self.target_message.setVisible(False)
+        with self.ops.desk.session() as s:
+            node = self._current(s)
+            if node is None:
+                return
+            old = node.target_date
+        if new != old:
+            self.ops.run(EditNode(self.node_id, {"target_date": new}, label="Edit target date"))
+        else:
+            self.target_edit.setText(format_date(new))
+
+    def _status_picked(self, index: int) -> None:
+        if self.node_id is None:
+            return
+        value = self.status_combo.itemData(index)
+        with self.ops.desk.session() as s:
+            node = self._current(s)
+            if node is None:
+                return
+            old = node.status
+            title = f"{node.ref} {node.title}".strip()
+        if value == old:
+            return
+        new = Status.parse(value)
+        dialog = StatusReasonDialog(title, Status.parse(old), new, self)
+        if dialog.exec() and dialog.reason():
+            self.ops.run(ChangeStatus(self.node_id, new, dialog.reason(), self.today))
+        else:
+            self.show_node(self.node_id)  # cancelled: show the status as it still is
+
+    def ask_status(self) -> None:
+        """Keyboard path to a status change: focus the status box and open its list."""
+        self.status_combo.setFocus()
+        self.status_combo.showPopup()
+
+    def add_update(self) -> None:
+        if self.node_id is None:
+            return
+        with self.ops.desk.session() as s:
+            node = self._current(s)
+            if node is None:
+                return
+            title = f"{node.ref} {node.title}".strip()
+            status = Status.parse(node.status)
+        dialog = AddUpdateDialog(title, status, self.today, self)
+        if dialog.exec():
+            command = dialog.command(self.node_id)
+            if command is not None:
+                self.ops.run(command)
+
+    def _milestone_edited(self, cell: QTableWidgetItem) -> None:
+        if self._loading or self.node_id is None:
+            return
+        milestone_id = cell.data(ID_ROLE)
+        column = cell.column()
+        text = cell.text().strip()
+        try:
+            value: Any
+            if column == 0:
+                value, name = text, "text"
+            elif column in (1, 2):
+                name = "target_count" if column == 1 else "done_count"
+                value = _count(text)
+            else:
+                value, name = (parse_target_date(text) if text else None), "due_date"
+        except (ValueError, DateFormError) as exc:
+            self.ops.show_error(exc)
+            self.show_node(self.node_id)
+            return
+        if not self.ops.run(EditMilestone(self.node_id, milestone_id, {name: value})):
+            self.show_node(self.node_id)
+
+    def _add_milestone(self) -> None:
+        if self.node_id is None:
+            return
+        if self.ops.run(AddMilestone(self.node_id, text="New milestone")):
+            row = self.milestones.rowCount() - 1
+            self.milestones.setCurrentCell(row, 0)
+            self.milestones.setFocus()
+            self.milestones.editItem(self.milestones.item(row, 0))
+
+    def _remove_milestone(self) -> None:
+        row = self.milestones.currentRow()
+        cell = self.milestones.item(row, 0) if row >= 0 else None
+        if cell is None or self.node_id is None:
+            return
+        self.ops.run(DeleteMilestone(self.node_id, cell.data(ID_ROLE)))
+
+
+def _count(text: str) -> int | None:
+    if not text:
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        raise ValueError(f"'{text}' is not a whole number; type a count such as 20.") from None
+    if value < 0:
+        raise ValueError("A milestone count cannot be negative.")
+    return value
+
+
+def _depth(s: Any, node: Node) -> int:
+    depth = 0
+    parent_id = node.parent_id
+    while parent_id is not None:
+        depth += 1
+        parent_id = s.scalar(select(Node.parent_id).where(Node.id == parent_id))
+    return depth

@@ -1,0 +1,85 @@
+"""Thin GUI operations: run a domain command, put it on the undo stack, tell views what changed.
+
+An error the user can act on (a locked or read-only desk, a refused edit) is shown as a
+message and the edit is not recorded; anything else is a bug and surfaces loudly.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtWidgets import QMessageBox, QWidget
+from sqlalchemy.exc import OperationalError
+
+from asbdesk.commands import Command
+from asbdesk.desk import Desk, DeskError
+from asbdesk.tree import TreeError
+
+USER_ERRORS = (DeskError, TreeError, ValueError, OperationalError, OSError)
+
+
+def user_message(exc: BaseException) -> str:
+    if isinstance(exc, OperationalError):
+        text = str(exc.orig)
+        if "readonly" in text or "read-only" in text:
+            return "The desk is read-only here, so the change was not saved."
+        if "locked" in text:
+            return "Another program is writing to this desk; the change was not saved. Try again."
+        if "disk" in text or "full" in text:
+            return "The disk is full, so the change was not saved."
+        return f"The change was not saved: {text}"
+    return str(exc)
+
+
+class Operations(QObject):
+    """The one way the window changes a desk."""
+
+    changed = Signal(list)  # list[Change], after every do, undo and redo
+
+    def __init__(self, desk: Desk, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.desk = desk
+        self.window = parent
+        self.undo_stack = QUndoStack(self)
+
+    def run(self, command: Command) -> bool:
+        """Do `command` now and make it undoable; False (with a message) when refused."""
+        try:
+            changes = command.do(self.desk)
+        except USER_ERRORS as exc:
+            self.show_error(exc)
+            return False
+        self.undo_stack.push(_UndoEntry(command, self))
+        self.changed.emit(changes)
+        return True
+
+    def show_error(self, exc: BaseException) -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, "asbdesk", user_message(exc), parent=self.window)
+        box.setObjectName("errorMessage")
+        box.open()
+
+    def _replay(self, command: Command, undo: bool) -> None:
+        try:
+            changes = command.undo(self.desk) if undo else command.do(self.desk)
+        except USER_ERRORS as exc:
+            self.show_error(exc)
+            return
+        self.changed.emit(changes)
+
+
+class _UndoEntry(QUndoCommand):
+    def __init__(self, command: Command, ops: Operations) -> None:
+        super().__init__(command.label)
+        self.command = command
+        self.ops = ops
+        self._done = True  # `run` already did it; the stack's first redo must not repeat it
+
+    def redo(self) -> None:
+        if self._done:
+            self._done = False
+            return
+        self.ops._replay(self.command, undo=False)
+
+    def undo(self) -> None:
+        self.ops._replay(self.command, undo=True)
+

@@ -1,0 +1,57 @@
+"""Renders the main window with the demo desk to PNG, for the README and for looking at.
+
+    QT_QPA_PLATFORM=offscreen python docs/make_screenshots.py [OUT_DIR]
+
+Run once normally and once with QT_SCALE_FACTOR=1.5 for the 150 % screenshot; the
+window is 1366×768 device-independent pixels, as on a typical council laptop.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+from asbdesk.demo import write_demo
+from asbdesk.gui.main_window import MainWindow
+
+
+def main() -> int:
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")
+    out.mkdir(parents=True, exist_ok=True)
+    app = QApplication.instance() or QApplication(sys.argv)
+    scale = os.environ.get("QT_SCALE_FACTOR", "1")
+    suffix = "" if scale in ("1", "1.0") else f"-{int(float(scale) * 100)}"
+    with tempfile.TemporaryDirectory() as tmp:
+        desk = write_demo(Path(tmp) / "demo.asbdesk")
+        window = MainWindow(desk, today=date(2019, 11, 15))
+        window.resize(1366, 768)
+        window.show()
+        plan = int(os.environ.get("SHOT_PLAN", "1"))
+        window.plan_combo.setCurrentIndex(plan)
+        window.view.expandAll()
+        window.select_node(_node_by_ref(window, os.environ.get("SHOT_REF", "1.3")))
+        app.processEvents()
+        path = out / f"main-window{suffix}.png"
+        window.grab().save(str(path))
+        print(path)
+        window.close()
+        desk.close()
+    return 0
+
+
+def _node_by_ref(window: MainWindow, ref: str) -> int | None:
+    tree = window.model.tree
+    assert tree is not None
+    for item in tree.walk():
+        if item.ref == ref:
+            return item.id
+    return None
+
+
+if __name__ == "__main__":
+    sys.exit(main())
