@@ -7,6 +7,7 @@ concerned instead of reloading the plan.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
@@ -294,14 +295,18 @@ class EditNode:
 
 def split_names(text: str) -> list[str]:
     """Names typed into one box, separated by semicolons or new lines."""
-    parts = [p.strip() for chunk in text.splitlines() for p in chunk.split(";")]
+    return unique_names(p for chunk in text.splitlines() for p in chunk.split(";"))
+
+
+def unique_names(names: Iterable[str]) -> list[str]:
+    """Names trimmed, blanks dropped, and each name once: records match names in any case."""
     seen: set[str] = set()
-    names = []
-    for p in parts:
-        if p and p.casefold() not in seen:
-            seen.add(p.casefold())
-            names.append(p)
-    return names
+    out = []
+    for name in (n.strip() for n in names):
+        if name and name.casefold() not in seen:
+            seen.add(name.casefold())
+            out.append(name)
+    return out
 
 
 def find_or_create(s: Session, model: type[Officer | Department | Partner], name: str) -> Any:
@@ -348,11 +353,11 @@ class SetPeople:
         partners: list[str] | None,
     ) -> None:
         if officers is not None:
-            node.officers = [find_or_create(s, Officer, n) for n in officers]
+            node.officers = [find_or_create(s, Officer, n) for n in unique_names(officers)]
         if department is not None:
             node.department = find_or_create(s, Department, department) if department else None
         if partners is not None:
-            node.partners = [find_or_create(s, Partner, n) for n in partners]
+            node.partners = [find_or_create(s, Partner, n) for n in unique_names(partners)]
         renumber_links(s, node)
         _touch(node)
 
@@ -607,10 +612,11 @@ class EditPlan:
         return self._apply(desk, self._old, remember=False)
 
     def _apply(self, desk: Desk, values: dict[str, Any], *, remember: bool) -> list[Change]:
-        check_plan_values(values)
         with desk.transaction() as s:
             plan = s.get(Plan, self.plan_id)
             assert plan is not None
+            # Checked as the plan will be, so a lone threshold or date is checked against the rest.
+            check_plan_values({**{f: getattr(plan, f) for f in PLAN_FIELDS}, **values})
             for name, value in values.items():
                 if remember:
                     self._old[name] = getattr(plan, name)
@@ -626,9 +632,11 @@ def check_plan_values(values: dict[str, Any]) -> None:
     names = values.get("level_names")
     if names is not None and (not names or any(not n.strip() for n in names)):
         raise ValueError("Every level needs a name, and a plan needs at least one level.")
-    amber = values.get("amber_lag")
-    red = values.get("red_lag")
-    if amber is not None and red is not None and not 0 <= amber <= red <= 1:
+    amber = values.get("amber_lag", 0.0)
+    red = values.get("red_lag", max(amber, 0.2))
+    if not 0 <= red <= 1:
+        raise ValueError("The Red threshold must be between 0 % and 100 %.")
+    if not 0 <= amber <= red:
         raise ValueError("The Amber threshold must be between 0 % and the Red threshold.")
     if values.get("rollup_status", "worst") not in ("worst", "none"):
         raise ValueError("Roll-up of status must be 'worst' or 'none'.")
@@ -650,7 +658,13 @@ class AddPlan:
     plan_id: int | None = None
 
     def do(self, desk: Desk) -> list[Change]:
-        check_plan_values({"level_names": self.level_names})
+        check_plan_values(
+            {
+                "level_names": self.level_names,
+                "start_date": self.start_date,
+                "end_date": self.end_date,
+            }
+        )
         with desk.transaction() as s:
             if self.plan_id is None:
                 count = len(list(s.scalars(select(Plan.id))))

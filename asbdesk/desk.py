@@ -61,8 +61,8 @@ def _on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
-    # WAL keeps readers and the writer apart; FULL makes each commit survive power loss.
-    cursor.execute("PRAGMA journal_mode=WAL")
+    # FULL makes each commit survive power loss. WAL is set once the file is known to be a
+    # desk (`open_desk`): it is written into the file, and another program's must not change.
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.close()
 
@@ -143,6 +143,9 @@ def open_desk(path: str | Path, *, create: bool = True) -> Desk:
     engine = make_engine(path)
     try:
         _migrate(path, engine)
+        with engine.connect() as conn:
+            # WAL keeps the window's reads and a save apart, and survives a crash mid-write.
+            conn.exec_driver_sql("PRAGMA journal_mode=WAL")
     except DeskError:
         engine.dispose()
         raise

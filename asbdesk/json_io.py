@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from asbdesk import __version__
-from asbdesk.commands import find_or_create, renumber_links
+from asbdesk.commands import find_or_create, renumber_links, unique_names
 from asbdesk.desk import Desk
 from asbdesk.models import (
     Department,
@@ -58,6 +58,21 @@ def _status(value: Any, where: str) -> str | None:
     except ValueError as exc:
         allowed = ", ".join(s.value for s in Status)
         raise FormatError(f"{where}: status '{value}' is not one of {allowed}.") from exc
+
+
+def _count(value: Any, where: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise FormatError(f"{where}: milestone count {value!r} is not a whole number of 0 or more.")
+    return value
+
+
+def _names(data: dict[str, Any], key: str, where: str) -> list[str]:
+    value = data.get(key) or []
+    if not isinstance(value, list):
+        raise FormatError(f"{where}: '{key}' must be a list of names, not {type(value).__name__}.")
+    return unique_names(str(n) for n in value)
 
 
 # ---------------------------------------------------------------------------------------
@@ -261,10 +276,10 @@ def _import_node(
     )
     if data.get("uuid"):
         node.uuid = data["uuid"]
-    node.officers = [find_or_create(s, Officer, str(n)) for n in data.get("lead") or []]
+    node.officers = [find_or_create(s, Officer, n) for n in _names(data, "lead", where)]
     if data.get("department"):
         node.department = find_or_create(s, Department, str(data["department"]))
-    node.partners = [find_or_create(s, Partner, str(n)) for n in data.get("partners") or []]
+    node.partners = [find_or_create(s, Partner, n) for n in _names(data, "partners", where)]
     s.add(node)
     s.flush()
     renumber_links(s, node)
@@ -275,8 +290,8 @@ def _import_node(
             node_id=node.id,
             position=i,
             text=str(m.get("text", "")),
-            target_count=m.get("target_count"),
-            done_count=m.get("done_count"),
+            target_count=_count(m.get("target_count"), where),
+            done_count=_count(m.get("done_count"), where),
             due_date=_date(m.get("due_date"), where),
         )
         if m.get("uuid"):

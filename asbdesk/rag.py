@@ -146,7 +146,8 @@ def suggest(
     elapsed = _elapsed_fraction(today, start, target_date)
     if elapsed is None:
         return None
-    lag = elapsed - delivered
+    # Rounded so that 0.9 - 0.7 counts as the 20 % it is, not 20.000000000000007 %.
+    lag = round(elapsed - delivered, 9)
     figures = (
         f"{delivery.done} of {delivery.target} delivered ({delivered:.0%}) "
         f"with {elapsed:.0%} of the time gone"

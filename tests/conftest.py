@@ -13,15 +13,17 @@ import pytest
 # Before anything imports Qt: tests never need a screen.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from asbdesk.desk import Desk, open_desk  # noqa: E402
 from asbdesk.demo import write_demo  # noqa: E402
+from asbdesk.desk import Desk, open_desk  # noqa: E402
 
 # The demo plans are dated 2019/20; tests pin "today" where RAG depends on it.
 TODAY = date(2019, 11, 15)
 
 
 @pytest.fixture(autouse=True)
-def _isolated_settings(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_settings(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Keep the recent-desks list and default desks out of the tester's own profile."""
     base = tmp_path_factory.mktemp("profile")
     monkeypatch.setenv("ASBDESK_DATA_DIR", str(base / "data"))

@@ -178,11 +178,6 @@ def test_a_database_of_another_program_is_refused(tmp_path: Path) -> None:
     assert "alembic_version" not in tables and "plan" not in tables
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: desk._on_connect sets PRAGMA journal_mode=WAL on connect, before _migrate "
-    "checks the file is a desk, so a refused database is switched to WAL (header bytes 18-19)",
-)
 def test_a_database_of_another_program_is_left_unchanged(tmp_path: Path) -> None:
     path = tmp_path / "contacts.db"
     _other_database(path)

@@ -291,11 +291,6 @@ def test_import_fills_in_a_minimal_plan(desk: Desk) -> None:
     assert plan["children"][0]["level"] == "Action"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: json_io._import_node stores a milestone's target_count / done_count as "
-    "given, so 'twenty' (or -5) is written into the integer column instead of refused",
-)
 def test_import_refuses_a_count_that_is_not_a_whole_number(desk: Desk) -> None:
     plan = {
         "title": "P",
@@ -307,11 +302,6 @@ def test_import_refuses_a_count_that_is_not_a_whole_number(desk: Desk) -> None:
         import_all(desk, [plan])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: json_io._import_node iterates a 'lead' given as one string letter by letter "
-    "and fails with an IntegrityError ('a' and 'A' are one officer) instead of a FormatError",
-)
 def test_import_refuses_a_lead_that_is_not_a_list(desk: Desk) -> None:
     plan = {"title": "P", "children": [{"ref": "4.1", "lead": "ASB Team"}]}
     with pytest.raises(FormatError, match=r"node '4\.1'"):

@@ -112,11 +112,6 @@ def test_lag_of_exactly_red_lag_is_still_amber() -> None:
     assert s.status is Status.AMBER
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: rag.suggest compares a float difference (0.9 - 0.7 = 0.20000000000000007) "
-    "with red_lag, so a lag of exactly 20 % is Red for some figures",
-)
 def test_lag_of_exactly_red_lag_is_amber_late_in_the_plan() -> None:
     s = _suggest(7, 10, today=START + timedelta(days=90))  # 70 % delivered, 90 % gone
     assert s is not None
@@ -302,11 +297,6 @@ def test_broxtowe_dropin_sessions_suggestion(demo_desk: Desk) -> None:
     assert t.disagreement(item) is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the demo's '40 x fortnightly sessions' milestone (40/19) is counted together "
-    "with its parts '20 x Eastwood' (20/9) and '20 x Stapleford' (20/10): shown as 38 of 80",
-)
 def test_broxtowe_dropin_sessions_are_19_of_40(demo_desk: Desk) -> None:
     t, item = _broxtowe_dropin(demo_desk)
     s = t.suggestion(item)

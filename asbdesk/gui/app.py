@@ -99,7 +99,11 @@ class _FirstPaint(QObject):
     """For bench/: prints the wall-clock time of the window's first paint, then quits."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint and isinstance(watched, QWidget) and watched.isWindow():
+        if (
+            event.type() == QEvent.Type.Paint
+            and isinstance(watched, QWidget)
+            and watched.isWindow()
+        ):
             print(f"first-paint {time.time():.6f}", flush=True)
             QTimer.singleShot(0, QApplication.quit)
             watched.removeEventFilter(self)

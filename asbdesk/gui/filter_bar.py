@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QToolButton,
+    QWidget,
+)
 
 from asbdesk.gui.filter_proxy import NOT_SET, FilterCriteria
 from asbdesk.rag import STATUS_ORDER
@@ -29,7 +37,9 @@ class FilterBar(QWidget):
         self.person = QComboBox()
         self.person.setAccessibleName("Filter by officer, department or partner")
         self.person.setMinimumContentsLength(18)
-        self.person.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.person.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.overdue = QCheckBox("O&verdue")
         self.overdue.setAccessibleName("Only overdue")
         self.due_quarter = QCheckBox("Due this &quarter")
@@ -39,7 +49,15 @@ class FilterBar(QWidget):
         self.clear_button.setAccessibleName("Clear the filter")
         label = QLabel("&Filter:")
         label.setBuddy(self.search)
-        for w in (label, self.search, self.status, self.person, self.overdue, self.due_quarter, self.clear_button):
+        for w in (
+            label,
+            self.search,
+            self.status,
+            self.person,
+            self.overdue,
+            self.due_quarter,
+            self.clear_button,
+        ):
             layout.addWidget(w)
         layout.setStretch(1, 1)
         # Typing filters after a short pause rather than on every key in a 20,000-action plan.

@@ -29,7 +29,9 @@ class FilterCriteria:
 
     @property
     def active(self) -> bool:
-        return bool(self.text.strip() or self.status or self.person or self.overdue or self.due_this_quarter)
+        return bool(
+            self.text.strip() or self.status or self.person or self.overdue or self.due_this_quarter
+        )
 
 
 class PlanFilterProxy(QSortFilterProxyModel):
@@ -49,7 +51,9 @@ class PlanFilterProxy(QSortFilterProxyModel):
         assert isinstance(model, PlanTreeModel)
         return model
 
-    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
+    def filterAcceptsRow(
+        self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
+    ) -> bool:
         c = self.criteria
         if not c.active:
             return True

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHeaderView, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHeaderView,
+    QLabel,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 from sqlalchemy import select
 
 from asbdesk.desk import Desk
@@ -41,7 +48,11 @@ class IndicatorsView(QWidget):
         self.table.clear()
         with self.desk.session() as s:
             indicators = (
-                s.scalars(select(Indicator).where(Indicator.plan_id == plan_id).order_by(Indicator.position)).all()
+                s.scalars(
+                    select(Indicator)
+                    .where(Indicator.plan_id == plan_id)
+                    .order_by(Indicator.position)
+                ).all()
                 if plan_id is not None
                 else []
             )
@@ -67,12 +78,16 @@ class IndicatorsView(QWidget):
                 cells = [ind.name]
                 for p in periods:
                     v = by_period.get(p)
-                    cells.append(format_value(v.value, ind.unit, v.partial, v.available) if v else "")
+                    cells.append(
+                        format_value(v.value, ind.unit, v.partial, v.available) if v else ""
+                    )
                 cells.append("lower" if ind.direction == "lower" else "higher")
                 row = QTreeWidgetItem(cells)
                 row.setToolTip(0, f"{ind.name}\nSource: {ind.source}" if ind.source else ind.name)
                 for c in range(1, len(periods) + 1):
-                    row.setTextAlignment(c, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                    row.setTextAlignment(
+                        c, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
                 group.addChild(row)
         self.table.expandAll()
         header = self.table.header()

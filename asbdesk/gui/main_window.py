@@ -85,7 +85,9 @@ class MainWindow(QMainWindow):
     def _build_widgets(self) -> None:
         self.plan_combo = QComboBox()
         self.plan_combo.setAccessibleName("Plan")
-        self.plan_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.plan_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.plan_combo.setMinimumContentsLength(40)
         self.plan_combo.currentIndexChanged.connect(self._plan_picked)
 
@@ -100,7 +102,8 @@ class MainWindow(QMainWindow):
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setEditTriggers(
-            QAbstractItemView.EditTrigger.EditKeyPressed | QAbstractItemView.EditTrigger.SelectedClicked
+            QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.SelectedClicked
         )
         self.view.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.view.setDefaultDropAction(Qt.DropAction.MoveAction)
@@ -171,7 +174,9 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(shortcut))
         if tip:
             action.setStatusTip(tip)
-            action.setToolTip(f"{tip} ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})")
+            action.setToolTip(
+                f"{tip} ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
+            )
         action.triggered.connect(lambda _checked=False: slot())
         menu.addAction(action)
         self.addAction(action)
@@ -180,15 +185,31 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         bar = self.menuBar()
         m = bar.addMenu("&File")
-        self._action(m, "&New desk…", self.new_desk, QKeySequence.StandardKey.New, "Start an empty desk file")
-        self._action(m, "&Open desk…", self.open_desk, QKeySequence.StandardKey.Open, "Open a desk file")
+        self._action(
+            m, "&New desk…", self.new_desk, QKeySequence.StandardKey.New, "Start an empty desk file"
+        )
+        self._action(
+            m, "&Open desk…", self.open_desk, QKeySequence.StandardKey.Open, "Open a desk file"
+        )
         self.recent_menu = m.addMenu("&Recent desks")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         self._action(m, "Open the &demo desk", self.demo_requested.emit)
-        self._action(m, "Save a &copy as…", self.save_copy, "Ctrl+Shift+S", "Copy the whole desk to another file")
+        self._action(
+            m,
+            "Save a &copy as…",
+            self.save_copy,
+            "Ctrl+Shift+S",
+            "Copy the whole desk to another file",
+        )
         m.addSeparator()
         self._action(m, "New &plan…", self.new_plan, None, "Add an empty plan to this desk")
-        self._action(m, "Plan &settings…", self.plan_settings, "Ctrl+,", "Level names, RAG thresholds, colour key")
+        self._action(
+            m,
+            "Plan &settings…",
+            self.plan_settings,
+            "Ctrl+,",
+            "Level names, RAG thresholds, colour key",
+        )
         m.addSeparator()
         self._action(m, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
@@ -201,18 +222,42 @@ class MainWindow(QMainWindow):
         m.addAction(redo)
         self.undo_action, self.redo_action = undo, redo
         m.addSeparator()
-        self.add_sibling_action = self._action(m, "Add &sibling", self.add_sibling, "Ctrl+Return", "Add a node after the selected one")
-        self.add_child_action = self._action(m, "Add c&hild", self.add_child, "Ctrl+Shift+Return", "Add a node under the selected one")
+        self.add_sibling_action = self._action(
+            m, "Add &sibling", self.add_sibling, "Ctrl+Return", "Add a node after the selected one"
+        )
+        self.add_child_action = self._action(
+            m,
+            "Add c&hild",
+            self.add_child,
+            "Ctrl+Shift+Return",
+            "Add a node under the selected one",
+        )
         self._action(m, "Re&name", self.rename, "F2", "Rename the selected node in place")
-        self.delete_action = self._action(m, "&Delete…", self.delete, QKeySequence.StandardKey.Delete, "Delete the selected node and everything under it")
+        self.delete_action = self._action(
+            m,
+            "&Delete…",
+            self.delete,
+            QKeySequence.StandardKey.Delete,
+            "Delete the selected node and everything under it",
+        )
         m.addSeparator()
         self._action(m, "Move &up", lambda: self._move(shift, -1), "Alt+Up")
         self._action(m, "Move do&wn", lambda: self._move(shift, 1), "Alt+Down")
-        self._action(m, "&Indent", lambda: self._move(indent), "Alt+Right", "Make it a child of the node above")
+        self._action(
+            m,
+            "&Indent",
+            lambda: self._move(indent),
+            "Alt+Right",
+            "Make it a child of the node above",
+        )
         self._action(m, "&Outdent", lambda: self._move(outdent), "Alt+Left", "Move it up a level")
-        self._action(m, "Renumber re&fs", self.renumber, None, "Number the refs 1, 1.1, a) … in plan order")
+        self._action(
+            m, "Renumber re&fs", self.renumber, None, "Number the refs 1, 1.1, a) … in plan order"
+        )
         m.addSeparator()
-        self._action(m, "Change s&tatus…", self.editor.ask_status, "Ctrl+T", "Set the status, with a reason")
+        self._action(
+            m, "Change s&tatus…", self.editor.ask_status, "Ctrl+T", "Set the status, with a reason"
+        )
         self._action(m, "Add u&pdate…", self.editor.add_update, "Ctrl+U", "Add a progress update")
 
         m = bar.addMenu("&View")
@@ -305,7 +350,8 @@ class MainWindow(QMainWindow):
             self.view.scrollTo(index)
             self.view.selectionModel().setCurrentIndex(
                 index,
-                QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
             )
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
@@ -367,7 +413,10 @@ class MainWindow(QMainWindow):
             text += f" and the {below} node{'s' if below != 1 else ''} under it"
         text += "?\n\nYou can undo this with Ctrl+Z."
         answer = QMessageBox.question(
-            self, "Delete", text, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
+            "Delete",
+            text,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
         )
         if answer == QMessageBox.StandardButton.Yes:
@@ -425,7 +474,10 @@ class MainWindow(QMainWindow):
         if not ok or not title.strip():
             return
         levels, ok = QInputDialog.getText(
-            self, "New plan", "Level names, top first, separated by >:", text="Commitment > Objective > Action"
+            self,
+            "New plan",
+            "Level names, top first, separated by >:",
+            text="Commitment > Objective > Action",
         )
         if not ok:
             return
@@ -597,4 +649,3 @@ def _chip_html(status: Status, count: int) -> str:
         f"<span style='background-color:{status.colour}; color:{status.colour}; "
         f"border:1px solid {border};'>&nbsp;&nbsp;&nbsp;</span>&nbsp;{status.word}&nbsp;{count}"
     )
-

@@ -229,7 +229,9 @@ class NodeEditor(QWidget):
                 cell = QTableWidgetItem(v)
                 cell.setData(ID_ROLE, m.id)
                 if c in (1, 2):
-                    cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                    cell.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
                 self.milestones.setItem(r, c, cell)
         self.milestones.resizeRowsToContents()
         self.remove_milestone_button.setEnabled(bool(live))
@@ -240,7 +242,13 @@ class NodeEditor(QWidget):
         self.updates.setRowCount(len(live))
         for r, u in enumerate(live):
             status = Status.parse(u.status)
-            values = [format_date(u.date), u.period, u.text, u.author, status.word if status else ""]
+            values = [
+                format_date(u.date),
+                u.period,
+                u.text,
+                u.author,
+                status.word if status else "",
+            ]
             for c, v in enumerate(values):
                 cell = QTableWidgetItem(v)
                 cell.setData(ID_ROLE, u.id)

@@ -54,7 +54,9 @@ class Operations(QObject):
         return True
 
     def show_error(self, exc: BaseException) -> None:
-        box = QMessageBox(QMessageBox.Icon.Warning, "asbdesk", user_message(exc), parent=self.window)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, "asbdesk", user_message(exc), parent=self.window
+        )
         box.setObjectName("errorMessage")
         box.open()
 
@@ -82,4 +84,3 @@ class _UndoEntry(QUndoCommand):
 
     def undo(self) -> None:
         self.ops._replay(self.command, undo=True)
-

@@ -19,7 +19,13 @@ def paint_chip(painter: QPainter, rect: QRect, status: Status | None) -> None:
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     if status is None or status is Status.NOT_STARTED:
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.setPen(QPen(QColor("#7f7f7f"), 1, Qt.PenStyle.DashLine if status is None else Qt.PenStyle.SolidLine))
+        painter.setPen(
+            QPen(
+                QColor("#7f7f7f"),
+                1,
+                Qt.PenStyle.DashLine if status is None else Qt.PenStyle.SolidLine,
+            )
+        )
     else:
         painter.setBrush(QColor(status.colour))
         painter.setPen(QPen(QColor(status.colour).darker(140), 1))
@@ -29,7 +35,10 @@ def paint_chip(painter: QPainter, rect: QRect, status: Status | None) -> None:
 
 class StatusDelegate(QStyledItemDelegate):
     def paint(
-        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
     ) -> None:
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
@@ -56,7 +65,9 @@ class StatusDelegate(QStyledItemDelegate):
         font.setItalic(rolled_up)
         painter.setFont(font)
         text_rect = r.adjusted(chip.width() + 6, 0, 0, 0)
-        painter.drawText(text_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
+        painter.drawText(
+            text_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text
+        )
         painter.restore()
         if why and suggested is not None:
             x = text_rect.left() + fm.horizontalAdvance(text) + 6
@@ -67,7 +78,9 @@ class StatusDelegate(QStyledItemDelegate):
             painter.setBrush(QColor(suggested.colour))
             painter.setPen(QPen(QColor("#202020"), 1))
             painter.drawEllipse(marker)
-            painter.setPen(QColor("#ffffff") if suggested is not Status.AMBER else QColor("#000000"))
+            painter.setPen(
+                QColor("#ffffff") if suggested is not Status.AMBER else QColor("#000000")
+            )
             bold = painter.font()
             bold.setBold(True)
             bold.setPointSizeF(max(bold.pointSizeF() * 0.75, 6))
@@ -75,7 +88,9 @@ class StatusDelegate(QStyledItemDelegate):
             painter.drawText(marker, Qt.AlignmentFlag.AlignCenter, "!")
             painter.restore()
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
         size = super().sizeHint(option, index)
         fm = option.fontMetrics
         return QSize(size.width() + int(fm.height() * 1.6) + 10 + fm.height(), size.height())
