@@ -16,6 +16,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from asbdesk import tree
+from asbdesk.changes import (
+    Change,
+    NodeChanged,
+    NodeInserted,
+    NodeMoved,
+    NodeRemoved,
+    PlanChanged,
+    PlansChanged,
+)
 from asbdesk.desk import Desk
 from asbdesk.models import (
     Department,
@@ -25,59 +34,13 @@ from asbdesk.models import (
     Partner,
     Plan,
     Update,
-    current_user,
     node_officer,
     node_partner,
     utcnow,
 )
 from asbdesk.periods import Quarter
 from asbdesk.rag import Status
-
-# ---------------------------------------------------------------------------------------
-# What changed, for the views
-
-
-@dataclass(frozen=True)
-class NodeChanged:
-    node_id: int
-
-
-@dataclass(frozen=True)
-class NodeInserted:
-    node_id: int
-    parent_id: int | None
-    row: int
-
-
-@dataclass(frozen=True)
-class NodeRemoved:
-    node_id: int
-    parent_id: int | None
-    row: int
-
-
-@dataclass(frozen=True)
-class NodeMoved:
-    node_id: int
-    old_parent_id: int | None
-    old_row: int
-    new_parent_id: int | None
-    new_row: int
-
-
-@dataclass(frozen=True)
-class PlanChanged:
-    """Something plan-wide changed (settings, many refs): views reload the plan."""
-
-    plan_id: int
-
-
-@dataclass(frozen=True)
-class PlansChanged:
-    """A plan was added or removed."""
-
-
-Change = NodeChanged | NodeInserted | NodeRemoved | NodeMoved | PlanChanged | PlansChanged
+from asbdesk.who import current_user
 
 
 class Command(Protocol):

@@ -3,6 +3,10 @@
 Opening checks the file is a desk, refuses one written by a newer asbdesk, takes a copy
 before migrating an older one, and runs the Alembic migrations in `db/`. Connections use
 WAL and foreign keys, and every change goes through `Desk.transaction()`.
+
+Reading an up-to-date desk needs only the standard library's sqlite3: SQLAlchemy and
+Alembic are imported when the first change is written or a migration is due. Importing
+them costs more than showing the window, so the plan is on screen before they load.
 """
 
 from __future__ import annotations
@@ -12,20 +16,22 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any
-
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, inspect
-from sqlalchemy.exc import DatabaseError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
+from typing import TYPE_CHECKING, Any
 
 from asbdesk import paths
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session, sessionmaker
+
 DESK_SUFFIX = ".asbdesk"
 _SQLITE_MAGIC = b"SQLite format 3\x00"
+
+# The schema revisions this program knows, oldest first; the last is what it writes.
+# tests/test_desk.py checks these against the migrations in db/versions.
+KNOWN_REVISIONS = ("0001",)
+SCHEMA_HEAD = KNOWN_REVISIONS[-1]
 
 
 class DeskError(Exception):
@@ -41,23 +47,23 @@ class NotADeskError(DeskError):
 
 
 def _alembic_config() -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(paths.db_dir()))
     return cfg
 
 
 def head_revision() -> str:
+    """The newest revision in db/versions, as Alembic sees it."""
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
     assert head is not None, "db/versions holds no migration"
     return head
 
 
-def _known_revisions() -> set[str]:
-    script = ScriptDirectory.from_config(_alembic_config())
-    return {rev.revision for rev in script.walk_revisions()}
-
-
-def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+def _on_connect(dbapi_connection: Any, _record: Any = None) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
@@ -68,7 +74,9 @@ def _on_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def make_engine(path: Path) -> Engine:
-    engine = create_engine(f"sqlite:///{path}", future=True)
+    from sqlalchemy import create_engine, event
+
+    engine = create_engine(f"sqlite:///{path}")
     event.listen(engine, "connect", _on_connect)
     return engine
 
@@ -76,22 +84,49 @@ def make_engine(path: Path) -> Engine:
 class Desk:
     """An open desk file."""
 
-    def __init__(self, path: Path, engine: Engine) -> None:
+    def __init__(self, path: Path) -> None:
         self.path = path
-        self.engine = engine
-        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._engine: Engine | None = None
+        self._sessions: sessionmaker[Session] | None = None
+        self._reader: sqlite3.Connection | None = None
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = make_engine(self.path)
+        return self._engine
 
     def session(self) -> Session:
+        if self._sessions is None:
+            from sqlalchemy.orm import sessionmaker
+
+            self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         return self._sessions()
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One unit of work: committed whole when the block ends, rolled back on error."""
-        with self._sessions() as session, session.begin():
+        with self.session() as session, session.begin():
             yield session
 
+    @property
+    def reader(self) -> sqlite3.Connection:
+        """A plain sqlite3 connection for the window's reads (fast, and no ORM to load).
+
+        In autocommit mode, so each read sees the latest committed change.
+        """
+        if self._reader is None:
+            self._reader = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            _on_connect(self._reader)
+        return self._reader
+
     def close(self) -> None:
-        self.engine.dispose()
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
 
     def __enter__(self) -> Desk:
         return self
@@ -113,9 +148,8 @@ def _check_header(path: Path) -> None:
 def _backup_copy(path: Path, revision: str | None) -> Path:
     """A copy of the file taken with SQLite's backup API, so a failed migration loses nothing."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(
-        f"{path.stem}.before-migration-{revision or 'none'}-{stamp}{path.suffix}"
-    )
+    name = f"{path.stem}.before-migration-{revision or 'none'}-{stamp}{path.suffix}"
+    target = path.with_name(name)
     src = sqlite3.connect(path)
     try:
         dst = sqlite3.connect(target)
@@ -139,42 +173,64 @@ def open_desk(path: str | Path, *, create: bool = True) -> Desk:
         raise DeskError(f"There is no desk at {path}.")
     else:
         path.parent.mkdir(parents=True, exist_ok=True)
-
-    engine = make_engine(path)
     try:
-        _migrate(path, engine)
-        with engine.connect() as conn:
+        current = _schema_revision(path)
+        if current != SCHEMA_HEAD:
+            if current is not None:
+                _backup_copy(path, current)
+            _upgrade(path)
+        con = sqlite3.connect(path)
+        try:
             # WAL keeps the window's reads and a save apart, and survives a crash mid-write.
-            conn.exec_driver_sql("PRAGMA journal_mode=WAL")
-    except DeskError:
-        engine.dispose()
-        raise
-    except (OperationalError, DatabaseError) as exc:
-        engine.dispose()
-        raise DeskError(f"{path.name} could not be opened: {exc.orig}") from exc
-    return Desk(path, engine)
+            con.execute("PRAGMA journal_mode=WAL")
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        raise DeskError(f"{path.name} could not be opened: {exc}") from exc
+    return Desk(path)
 
 
-def _migrate(path: Path, engine: Engine) -> None:
-    head = head_revision()
-    with engine.connect() as conn:
-        current = MigrationContext.configure(conn).get_current_revision()
-        tables = set(inspect(conn).get_table_names())
-    if current is None and tables - {"alembic_version"}:
-        raise NotADeskError(
-            f"{path.name} is a database, but not an asbdesk desk. "
-            "Open a .asbdesk file, or use File ▸ New desk."
-        )
-    if current is not None and current not in _known_revisions():
+def _schema_revision(path: Path) -> str | None:
+    """The desk's schema revision; None for a new, empty file. Refuses what is not a desk."""
+    # mode=rw: never creates the file. Reading writes nothing to another program's database;
+    # (read-only mode would leave -wal and -shm files beside a desk in WAL mode).
+    uri = f"{path.as_uri()}?mode=rw"
+    try:
+        con = sqlite3.connect(uri, uri=True)
+    except sqlite3.OperationalError:
+        return None  # the file does not exist yet
+    try:
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if "alembic_version" not in tables:
+            if tables:
+                raise NotADeskError(
+                    f"{path.name} is a database, but not an asbdesk desk. "
+                    "Open a .asbdesk file, or use File ▸ New desk."
+                )
+            return None
+        row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+    finally:
+        con.close()
+    current = row[0] if row else None
+    if current is not None and current not in KNOWN_REVISIONS:
         raise DeskTooNewError(
             f"{path.name} was saved by a newer version of asbdesk (schema {current}). "
             "Install the newer asbdesk to open it; this copy has not changed it."
         )
-    if current == head:
-        return
-    if current is not None:
-        _backup_copy(path, current)
-    cfg = _alembic_config()
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+    return current
+
+
+def _upgrade(path: Path) -> None:
+    from alembic import command
+    from sqlalchemy.exc import DBAPIError
+
+    engine = make_engine(path)
+    try:
+        cfg = _alembic_config()
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+    except DBAPIError as exc:
+        raise DeskError(f"{path.name} could not be brought up to date: {exc.orig}") from exc
+    finally:
+        engine.dispose()

@@ -5,37 +5,31 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
-
 from asbdesk.desk import Desk
-from asbdesk.models import Plan
-from asbdesk.plan_tree import PlanTree
+from asbdesk.plan_tree import PLAN_IDS_SQL, PlanTree
 from asbdesk.rag import STATUS_ORDER
 
 
 def desk_info(desk: Desk, today: date | None = None) -> dict[str, Any]:
     today = today or date.today()
     plans = []
-    with desk.session() as s:
-        ids = s.scalars(
-            select(Plan.id).where(Plan.deleted_at.is_(None)).order_by(Plan.position, Plan.id)
-        ).all()
-        for plan_id in ids:
-            t = PlanTree.load(s, plan_id, today)
-            counts = t.rag_counts()
-            plans.append(
-                {
-                    "title": t.settings.title,
-                    "levels": {
-                        name: t.level_counts().get(name, 0)
-                        for name in dict.fromkeys(t.settings.level_names)
-                    },
-                    "rag": {
-                        **{st.value: counts.get(st, 0) for st in STATUS_ORDER},
-                        "not_set": counts.get(None, 0),
-                    },
-                }
-            )
+    con = desk.reader
+    for plan_id, _title in con.execute(PLAN_IDS_SQL).fetchall():
+        t = PlanTree.load(con, plan_id, today)
+        counts = t.rag_counts()
+        plans.append(
+            {
+                "title": t.settings.title,
+                "levels": {
+                    name: t.level_counts().get(name, 0)
+                    for name in dict.fromkeys(t.settings.level_names)
+                },
+                "rag": {
+                    **{st.value: counts.get(st, 0) for st in STATUS_ORDER},
+                    "not_set": counts.get(None, 0),
+                },
+            }
+        )
     return {"desk": str(desk.path), "plans": plans}
 
 

@@ -7,7 +7,6 @@ are deleted softly (`deleted_at`), which keeps their identity for undo and for m
 
 from __future__ import annotations
 
-import getpass
 import uuid as uuidlib
 from datetime import UTC, date, datetime
 from typing import Any
@@ -29,23 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from asbdesk.rag import DEFAULT_COLOUR_KEY
-
-_who: str | None = None
-
-
-def current_user() -> str:
-    """Who is making changes: the name set with `set_current_user`, else the login name."""
-    if _who:
-        return _who
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name in some sandboxes; stamps still need a value
-        return "unknown"
-
-
-def set_current_user(name: str | None) -> None:
-    global _who
-    _who = name or None
+from asbdesk.who import current_user, set_current_user  # noqa: F401 (re-exported)
 
 
 def utcnow() -> datetime:

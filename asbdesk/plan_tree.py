@@ -8,24 +8,12 @@ clearing the cached values along the ancestors.
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
-
-from asbdesk.models import (
-    Department,
-    Milestone,
-    Node,
-    Officer,
-    Partner,
-    Plan,
-    Update,
-    node_officer,
-    node_partner,
-)
 from asbdesk.rag import (
     Delivery,
     Status,
@@ -39,24 +27,44 @@ from asbdesk.rag import (
 )
 
 
-@dataclass(eq=False)
 class TreeItem:
-    id: int
-    parent: TreeItem | None
-    ref: str = ""
-    title: str = ""
-    outcome: str = ""
-    description: str = ""
-    target_date: date | None = None
-    status: Status | None = None
-    officers: list[str] = field(default_factory=list)
-    department: str = ""
-    partners: list[str] = field(default_factory=list)
-    delivery: Delivery = Delivery()
-    children: list[TreeItem] = field(default_factory=list)
-    # Filled on demand and cleared when the item or a descendant changes.
-    _effective: tuple[Status | None, float | None] | None = None
-    _last_update: tuple[date | None] | None = None
+    """One row of the tree; slots keep 20,000 of them small and quick to make."""
+
+    __slots__ = (
+        "id",
+        "parent",
+        "ref",
+        "title",
+        "outcome",
+        "description",
+        "target_date",
+        "status",
+        "officers",
+        "department",
+        "partners",
+        "delivery",
+        "children",
+        "_effective",
+        "_last_update",
+    )
+
+    def __init__(self, id: int, parent: TreeItem | None) -> None:
+        self.id = id
+        self.parent = parent
+        self.ref = ""
+        self.title = ""
+        self.outcome = ""
+        self.description = ""
+        self.target_date: date | None = None
+        self.status: Status | None = None
+        self.officers: list[str] = []
+        self.department = ""
+        self.partners: list[str] = []
+        self.delivery = NO_DELIVERY
+        self.children: list[TreeItem] = []
+        # Filled on demand and cleared when the item or a descendant changes.
+        self._effective: tuple[Status | None, float | None] | None = None
+        self._last_update: tuple[date | None] | None = None
 
     @property
     def depth(self) -> int:
@@ -78,6 +86,9 @@ class TreeItem:
         return "; ".join(names)
 
 
+NO_DELIVERY = Delivery()
+
+
 @dataclass
 class PlanSettings:
     id: int
@@ -90,138 +101,110 @@ class PlanSettings:
     colour_key: dict[str, str]
 
     @classmethod
-    def of(cls, plan: Plan) -> PlanSettings:
+    def read(cls, con: sqlite3.Connection, plan_id: int) -> PlanSettings:
+        row = con.execute(
+            "SELECT id, title, level_names, start_date, amber_lag, red_lag, rollup_status,"
+            " rollup_percent, colour_key FROM plan WHERE id = ?",
+            (plan_id,),
+        ).fetchone()
+        if row is None:
+            raise LookupError(f"plan {plan_id} is not in this desk")
+        pid, title, levels, start, amber, red, roll_status, roll_percent, key = row
         return cls(
-            id=plan.id,
-            title=plan.title,
-            level_names=list(plan.level_names or ["Action"]),
-            start_date=plan.start_date,
-            thresholds=Thresholds(plan.amber_lag, plan.red_lag),
-            rollup_status=plan.rollup_status == "worst",
-            rollup_percent=plan.rollup_percent == "mean",
-            colour_key=dict(plan.colour_key or {}),
+            id=pid,
+            title=title,
+            level_names=list(json.loads(levels) if levels else []) or ["Action"],
+            start_date=_day(start),
+            thresholds=Thresholds(amber, red),
+            rollup_status=roll_status == "worst",
+            rollup_percent=roll_percent == "mean",
+            colour_key=dict(json.loads(key) if key else {}),
         )
 
     def level_name(self, depth: int) -> str:
         return self.level_names[min(depth, len(self.level_names) - 1)]
 
 
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+# The desk's live plans, in the order the window lists them.
+PLAN_IDS_SQL = "SELECT id, title FROM plan WHERE deleted_at IS NULL ORDER BY position, id"
+
+_NODE_SQL = (
+    "SELECT n.id, n.parent_id, n.ref, n.title, n.outcome, n.description, n.target_date,"
+    " n.status, d.name FROM node n LEFT JOIN department d ON d.id = n.department_id"
+    " WHERE n.deleted_at IS NULL AND "
+)
+_PEOPLE_SQL = {
+    "officers": "SELECT l.node_id, o.name FROM node_officer l JOIN officer o ON o.id = l.officer_id"
+    " JOIN node n ON n.id = l.node_id WHERE n.deleted_at IS NULL AND {where}"
+    " ORDER BY l.node_id, l.position",
+    "partners": "SELECT l.node_id, p.name FROM node_partner l JOIN partner p ON p.id = l.partner_id"
+    " JOIN node n ON n.id = l.node_id WHERE n.deleted_at IS NULL AND {where}"
+    " ORDER BY l.node_id, l.position",
+}
+_DELIVERY_SQL = (
+    "SELECT m.node_id, sum(coalesce(m.done_count, 0)), sum(m.target_count) FROM milestone m"
+    " JOIN node n ON n.id = m.node_id WHERE m.deleted_at IS NULL AND m.target_count > 0"
+    " AND n.deleted_at IS NULL AND {where} GROUP BY m.node_id"
+)
+
+
 class PlanTree:
     def __init__(self, settings: PlanSettings, today: date) -> None:
         self.settings = settings
         self.today = today
-        self.root = TreeItem(id=0, parent=None)
+        self.root = TreeItem(0, None)
         self.by_id: dict[int, TreeItem] = {}
 
     # -- loading ------------------------------------------------------------------
+    # Plain sqlite3 and set queries: a 20,000-action plan loads in a few tens of ms.
 
     @classmethod
-    def load(cls, s: Session, plan_id: int, today: date) -> PlanTree:
-        plan = s.get(Plan, plan_id)
-        if plan is None:
-            raise LookupError(f"plan {plan_id} is not in this desk")
-        t = cls(PlanSettings.of(plan), today)
-        rows = s.execute(
-            select(
-                Node.id,
-                Node.parent_id,
-                Node.ref,
-                Node.title,
-                Node.outcome,
-                Node.description,
-                Node.target_date,
-                Node.status,
-                Department.name,
-            )
-            .outerjoin(Department, Node.department_id == Department.id)
-            .where(Node.plan_id == plan_id, Node.deleted_at.is_(None))
-            .order_by(Node.parent_id, Node.position, Node.id)
-        ).all()
-        parents: dict[int, int | None] = {}
-        for nid, parent_id, ref, title, outcome, descr, target, status, dept in rows:
-            t.by_id[nid] = TreeItem(
-                id=nid,
-                parent=None,
-                ref=ref,
-                title=title,
-                outcome=outcome,
-                description=descr,
-                target_date=target,
-                status=Status.parse(status),
-                department=dept or "",
-            )
-            parents[nid] = parent_id
-        for nid, parent_id in parents.items():
-            item = t.by_id[nid]
-            parent = t.root if parent_id is None else t.by_id.get(parent_id)
+    def load(cls, con: sqlite3.Connection, plan_id: int, today: date) -> PlanTree:
+        t = cls(PlanSettings.read(con, plan_id), today)
+        where, params = "n.plan_id = ?", (plan_id,)
+        rows = con.execute(_NODE_SQL + where + " ORDER BY n.position, n.id", params).fetchall()
+        by_id = t.by_id
+        parents = []
+        for row in rows:
+            item = TreeItem(row[0], None)
+            _fill(item, row)
+            by_id[item.id] = item
+            parents.append(row[1])
+        root = t.root
+        for item, parent_id in zip(list(by_id.values()), parents, strict=True):
+            parent = root if parent_id is None else by_id.get(parent_id)
             if parent is None:
                 continue  # under a deleted parent: not part of the live tree
             item.parent = parent
             parent.children.append(item)
-        t._load_people(s, plan_id)
-        t._load_delivery(s, plan_id)
+        t._load_details(con, where, params)
         return t
 
-    def _load_people(self, s: Session, plan_id: int) -> None:
-        for table, model, key, attr in (
-            (node_officer, Officer, node_officer.c.officer_id, "officers"),
-            (node_partner, Partner, node_partner.c.partner_id, "partners"),
-        ):
-            rows = s.execute(
-                select(table.c.node_id, model.name)
-                .join(model, model.id == key)
-                .join(Node, Node.id == table.c.node_id)
-                .where(Node.plan_id == plan_id, Node.deleted_at.is_(None))
-                .order_by(table.c.node_id, table.c.position)
-            )
-            for nid, name in rows:
-                item = self.by_id.get(nid)
+    def _load_details(self, con: sqlite3.Connection, where: str, params: tuple[int, ...]) -> None:
+        by_id = self.by_id
+        for attr, sql in _PEOPLE_SQL.items():
+            for nid, name in con.execute(sql.format(where=where), params):
+                item = by_id.get(nid)
                 if item is not None:
                     getattr(item, attr).append(name)
-
-    def _load_delivery(self, s: Session, plan_id: int) -> None:
-        rows = s.execute(
-            select(
-                Milestone.node_id,
-                func.sum(func.coalesce(Milestone.done_count, 0)),
-                func.sum(Milestone.target_count),
-            )
-            .join(Node, Node.id == Milestone.node_id)
-            .where(
-                Node.plan_id == plan_id,
-                Milestone.deleted_at.is_(None),
-                Milestone.target_count.is_not(None),
-                Milestone.target_count > 0,
-            )
-            .group_by(Milestone.node_id)
-        )
-        for nid, done, target in rows:
-            item = self.by_id.get(nid)
+        for nid, done, target in con.execute(_DELIVERY_SQL.format(where=where), params):
+            item = by_id.get(nid)
             if item is not None:
                 item.delivery = Delivery(int(done or 0), int(target or 0))
 
-    def refresh(self, s: Session, node_id: int) -> TreeItem | None:
+    def refresh(self, con: sqlite3.Connection, node_id: int) -> TreeItem | None:
         """Re-read one node's fields after an edit; clears its ancestors' roll-ups."""
         item = self.by_id.get(node_id)
-        node = s.get(Node, node_id)
-        if item is None or node is None:
+        row = con.execute(_NODE_SQL + "n.id = ?", (node_id,)).fetchone()
+        if item is None or row is None:
             return None
-        s.refresh(node)
-        item.ref, item.title = node.ref, node.title
-        item.outcome, item.description = node.outcome, node.description
-        item.target_date = node.target_date
-        item.status = Status.parse(node.status)
-        item.department = node.department.name if node.department else ""
-        item.officers = [o.name for o in node.officers]
-        item.partners = [p.name for p in node.partners]
-        counted = [
-            m
-            for m in node.milestones
-            if m.deleted_at is None and m.target_count is not None and m.target_count > 0
-        ]
-        item.delivery = Delivery(
-            sum(m.done_count or 0 for m in counted), sum(m.target_count or 0 for m in counted)
-        )
+        _fill(item, row)
+        item.officers, item.partners, item.delivery = [], [], NO_DELIVERY
+        self._load_details(con, "n.id = ?", (node_id,))
         item._last_update = None
         self.invalidate(item)
         return item
@@ -236,9 +219,11 @@ class PlanTree:
     def parent_item(self, parent_id: int | None) -> TreeItem:
         return self.root if parent_id is None else self.by_id[parent_id]
 
-    def insert_subtree(self, s: Session, node_id: int, parent_id: int | None, row: int) -> TreeItem:
+    def insert_subtree(
+        self, con: sqlite3.Connection, node_id: int, parent_id: int | None, row: int
+    ) -> TreeItem:
         """Load a node and its live descendants (a restored delete) and hang them in place."""
-        sub = PlanTree.load(s, self.settings.id, self.today)
+        sub = PlanTree.load(con, self.settings.id, self.today)
         item = sub.by_id[node_id]
         parent = self.parent_item(parent_id)
         item.parent = parent
@@ -334,14 +319,14 @@ class PlanTree:
     def is_rolled_up(self, item: TreeItem) -> bool:
         return bool(item.children) and self.settings.rollup_status
 
-    def last_update(self, s: Session, item: TreeItem) -> date | None:
+    def last_update(self, con: sqlite3.Connection, item: TreeItem) -> date | None:
+        """The date of the node's latest update, read when a view first shows the node."""
         if item._last_update is None:
-            latest = s.scalar(
-                select(func.max(Update.date)).where(
-                    Update.node_id == item.id, Update.deleted_at.is_(None)
-                )
-            )
-            item._last_update = (latest,)
+            (latest,) = con.execute(
+                "SELECT max(date) FROM progress_update WHERE node_id = ? AND deleted_at IS NULL",
+                (item.id,),
+            ).fetchone()
+            item._last_update = (_day(latest),)
         return item._last_update[0]
 
     def leaves(self) -> list[TreeItem]:
@@ -365,3 +350,14 @@ def _own_percent(item: TreeItem) -> float | None:
     if item.status is Status.BLUE:
         return 100.0  # complete, though nothing was counted
     return None
+
+
+def _fill(item: TreeItem, row: tuple[object, ...]) -> None:
+    _id, _parent, ref, title, outcome, description, target, status, department = row
+    item.ref = str(ref or "")
+    item.title = str(title or "")
+    item.outcome = str(outcome or "")
+    item.description = str(description or "")
+    item.target_date = _day(target) if isinstance(target, str) else None
+    item.status = Status.parse(status) if isinstance(status, str) else None
+    item.department = str(department or "")

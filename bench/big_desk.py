@@ -108,7 +108,8 @@ def make_big_desk(path: Path, actions: int = 20_000, updates_per_action: int = 1
         )
         con.executemany(
             "INSERT INTO milestone (node_id, position, text, target_count, done_count, uuid,"
-            " created_at, created_by, updated_at, updated_by) VALUES (?, 0, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " created_at, created_by, updated_at, updated_by)"
+            " VALUES (?, 0, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(*m, str(uuid.uuid4()), *stamp) for m in milestones],
         )
         con.executemany(

@@ -34,7 +34,7 @@ WELWYN = "Welwyn Hatfield Anti-Social Behaviour Strategy Action Plan 2019"
 def trees(desk: Desk) -> dict[str, PlanTree]:
     with desk.session() as s:
         ids = s.scalars(select(Plan.id).order_by(Plan.position)).all()
-        loaded = [PlanTree.load(s, i, TODAY) for i in ids]
+        loaded = [PlanTree.load(desk.reader, i, TODAY) for i in ids]
     return {t.settings.title: t for t in loaded}
 
 

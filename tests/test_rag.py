@@ -273,7 +273,7 @@ def _broxtowe_dropin(desk: Desk) -> tuple[PlanTree, TreeItem]:
     with desk.session() as s:
         plan_id = s.scalar(select(Plan.id).where(Plan.council == "Broxtowe Borough Council"))
         assert plan_id is not None
-        t = PlanTree.load(s, plan_id, TODAY)
+        t = PlanTree.load(desk.reader, plan_id, TODAY)
     (item,) = [it for it in t.walk() if it.ref == "1.1"]
     return t, item
 

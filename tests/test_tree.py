@@ -64,8 +64,7 @@ def add(
 
 
 def load(desk: Desk, plan_id: int, today: date = TODAY) -> PlanTree:
-    with desk.session() as s:
-        return PlanTree.load(s, plan_id, today)
+    return PlanTree.load(desk.reader, plan_id, today)
 
 
 def outline(desk: Desk, plan_id: int) -> list[str]:
@@ -634,16 +633,14 @@ def test_add_update_and_undo_redo(desk: Desk, plan: tuple[int, dict[str, int]]) 
         "Q3 2019/20",
     )
     t = load(desk, pid)
-    with desk.session() as s:
-        assert t.last_update(s, item(t, "A2")) == date(2019, 10, 3)
+    assert t.last_update(desk.reader, item(t, "A2")) == date(2019, 10, 3)
     # A progress note does not set the node's status.
     assert item(t, "A2").status is None
 
     cmd.undo(desk)
     assert history(desk, "A2") == []
     t = load(desk, pid)
-    with desk.session() as s:
-        assert t.last_update(s, item(t, "A2")) is None
+    assert t.last_update(desk.reader, item(t, "A2")) is None
 
     cmd.do(desk)
     assert [u["uuid"] for u in history(desk, "A2")] == [updates[0]["uuid"]]

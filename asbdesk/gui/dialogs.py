@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 
 from asbdesk.commands import AddUpdate, check_plan_values
 from asbdesk.gui.uiload import child, load_ui
-from asbdesk.models import current_user
 from asbdesk.periods import (
     DateFormError,
     PeriodError,
@@ -32,6 +31,7 @@ from asbdesk.periods import (
     parse_target_date,
 )
 from asbdesk.rag import DEFAULT_COLOUR_KEY, STATUS_ORDER, Status
+from asbdesk.who import current_user
 
 
 class _FormDialog:

@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,33 +31,21 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
 from asbdesk import __version__, settings
-from asbdesk.commands import (
-    AddNode,
-    AddPlan,
-    DeleteNode,
-    EditPlan,
-    NodeInserted,
-    PlanChanged,
-    PlansChanged,
-    RenumberRefs,
-    indent,
-    outdent,
-    shift,
-)
+from asbdesk.changes import NodeInserted, PlanChanged, PlansChanged
 from asbdesk.desk import DESK_SUFFIX, Desk
-from asbdesk.gui.dialogs import PlanSettingsDialog
 from asbdesk.gui.filter_bar import FilterBar
 from asbdesk.gui.filter_proxy import FilterCriteria, PlanFilterProxy
 from asbdesk.gui.indicators_view import IndicatorsView
-from asbdesk.gui.node_editor import NodeEditor
 from asbdesk.gui.operations import Operations
 from asbdesk.gui.status_delegate import StatusDelegate
 from asbdesk.gui.tree_model import Column, PlanTreeModel
-from asbdesk.models import Plan
+from asbdesk.plan_tree import PLAN_IDS_SQL
 from asbdesk.rag import STATUS_ORDER, Status
+
+if TYPE_CHECKING:
+    from asbdesk.gui.node_editor import NodeEditor
 
 DESK_FILTER = f"asbdesk desks (*{DESK_SUFFIX});;All files (*)"
 
@@ -78,6 +67,7 @@ class MainWindow(QMainWindow):
         self._build_widgets()
         self._build_actions()
         self.ops.changed.connect(self._on_changed)
+        self._warmed = False
         self.reload_plans()
 
     # -- layout ------------------------------------------------------------------
@@ -130,12 +120,14 @@ class MainWindow(QMainWindow):
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)
         self.view.doubleClicked.connect(lambda _i: self.editor.title_edit.setFocus())
 
-        self.editor = NodeEditor(self.ops)
-        self.editor.today = self.model.today
+        # The detail editor is built just after the window first paints (see `editor`):
+        # the plan is on screen sooner, and it is ready before anyone can reach it.
+        self._editor: NodeEditor | None = None
+        self._shown_node: int | None = None
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
-        scroll.setWidget(self.editor)
         scroll.setMinimumWidth(360)
+        self.editor_scroll = scroll
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -241,24 +233,30 @@ class MainWindow(QMainWindow):
             "Delete the selected node and everything under it",
         )
         m.addSeparator()
-        self._action(m, "Move &up", lambda: self._move(shift, -1), "Alt+Up")
-        self._action(m, "Move do&wn", lambda: self._move(shift, 1), "Alt+Down")
+        self._action(m, "Move &up", lambda: self._move("shift", -1), "Alt+Up")
+        self._action(m, "Move do&wn", lambda: self._move("shift", 1), "Alt+Down")
         self._action(
             m,
             "&Indent",
-            lambda: self._move(indent),
+            lambda: self._move("indent"),
             "Alt+Right",
             "Make it a child of the node above",
         )
-        self._action(m, "&Outdent", lambda: self._move(outdent), "Alt+Left", "Move it up a level")
+        self._action(m, "&Outdent", lambda: self._move("outdent"), "Alt+Left", "Move it up a level")
         self._action(
             m, "Renumber re&fs", self.renumber, None, "Number the refs 1, 1.1, a) … in plan order"
         )
         m.addSeparator()
         self._action(
-            m, "Change s&tatus…", self.editor.ask_status, "Ctrl+T", "Set the status, with a reason"
+            m,
+            "Change s&tatus…",
+            lambda: self.editor.ask_status(),
+            "Ctrl+T",
+            "Set the status, with a reason",
         )
-        self._action(m, "Add u&pdate…", self.editor.add_update, "Ctrl+U", "Add a progress update")
+        self._action(
+            m, "Add u&pdate…", lambda: self.editor.add_update(), "Ctrl+U", "Add a progress update"
+        )
 
         m = bar.addMenu("&View")
         self._action(m, "&Find", self.focus_search, QKeySequence.StandardKey.Find)
@@ -266,7 +264,7 @@ class MainWindow(QMainWindow):
         self._action(m, "&Expand all", self.view.expandAll, "Ctrl+E")
         self._action(m, "&Collapse all", self.view.collapseAll, "Ctrl+Shift+E")
         self._action(m, "Go to the &tree", self.view.setFocus, "Ctrl+1")
-        self._action(m, "Go to the &details", self.editor.ref_edit.setFocus, "Ctrl+2")
+        self._action(m, "Go to the &details", lambda: self.editor.ref_edit.setFocus(), "Ctrl+2")
 
         m = bar.addMenu("&Help")
         self._action(m, "&About asbdesk", self.about)
@@ -291,12 +289,7 @@ class MainWindow(QMainWindow):
 
     def reload_plans(self, select_id: int | None = None) -> None:
         current = select_id if select_id is not None else self.plan_combo.currentData()
-        with self.desk.session() as s:
-            plans = s.execute(
-                select(Plan.id, Plan.title)
-                .where(Plan.deleted_at.is_(None))
-                .order_by(Plan.position, Plan.id)
-            ).all()
+        plans = self.desk.reader.execute(PLAN_IDS_SQL).fetchall()
         self.plan_combo.blockSignals(True)
         self.plan_combo.clear()
         for plan_id, title in plans:
@@ -313,16 +306,23 @@ class MainWindow(QMainWindow):
     def _plan_picked(self, _index: int = 0) -> None:
         plan_id = self.current_plan_id()
         self.model.set_plan(plan_id)
-        self.editor.set_tree(self.model.tree)
+        if self._editor is not None:
+            self._editor.set_tree(self.model.tree)
         self.indicators.set_plan(plan_id)
         self._refresh_people()
-        self.view.expandToDepth(0)
+        self._expand_top()
         first = self.proxy.index(0, 0)
         if first.isValid():
             self.view.setCurrentIndex(first)
         else:
-            self.editor.show_node(None)
+            self._show_node(None)
         self._update_counts()
+
+    def _expand_top(self) -> None:
+        """Open the top level, as a plan is read, unless that would list a huge plan at once."""
+        tree = self.model.tree
+        if tree is not None and sum(len(c.children) for c in tree.root.children) <= 500:
+            self.view.expandToDepth(0)
 
     def _refresh_people(self) -> None:
         names: list[str] = []
@@ -355,10 +355,30 @@ class MainWindow(QMainWindow):
             )
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        self.editor.commit_pending()
         node_id = self.model.node_id(self.proxy.mapToSource(current)) if current.isValid() else None
-        if node_id != self.editor.node_id:
-            self.editor.show_node(node_id)
+        self._show_node(node_id)
+
+    def _show_node(self, node_id: int | None) -> None:
+        self._shown_node = node_id
+        editor = self._editor
+        if editor is None:
+            return  # shown when the editor is built
+        editor.commit_pending()
+        if node_id != editor.node_id:
+            editor.show_node(node_id)
+
+    @property
+    def editor(self) -> NodeEditor:
+        if self._editor is None:
+            from asbdesk.gui.node_editor import NodeEditor
+
+            editor = NodeEditor(self.ops)
+            editor.today = self.model.today
+            editor.set_tree(self.model.tree)
+            self.editor_scroll.setWidget(editor)
+            self._editor = editor
+            editor.show_node(self._shown_node)
+        return self._editor
 
     # -- edits -------------------------------------------------------------------
 
@@ -372,12 +392,14 @@ class MainWindow(QMainWindow):
             return
         node_id = self.selected_node_id()
         if node_id is None:
-            self._add(AddNode(plan_id, None, None, {"title": self._new_title(0)}, label="Add"))
+            fields = {"title": self._new_title(0)}
+            self._add(self.ops.commands().AddNode(plan_id, None, None, fields, label="Add"))
             return
         item = self.model.tree.by_id[node_id]
         parent_id = None if item.parent is None or item.parent.id == 0 else item.parent.id
         fields = {"title": self._new_title(item.depth)}
-        self._add(AddNode(plan_id, parent_id, item.row + 1, fields, label="Add sibling"))
+        add = self.ops.commands().AddNode
+        self._add(add(plan_id, parent_id, item.row + 1, fields, label="Add sibling"))
 
     def add_child(self) -> None:
         plan_id = self.current_plan_id()
@@ -386,9 +408,9 @@ class MainWindow(QMainWindow):
         node_id = self.selected_node_id()
         depth = 0 if node_id is None else self.model.tree.by_id[node_id].depth + 1
         fields = {"title": self._new_title(depth)}
-        self._add(AddNode(plan_id, node_id, None, fields, label="Add child"))
+        self._add(self.ops.commands().AddNode(plan_id, node_id, None, fields, label="Add child"))
 
-    def _add(self, command: AddNode) -> None:
+    def _add(self, command: Any) -> None:
         if self.ops.run(command) and command.node_id is not None:
             self.select_node(command.node_id)
             self.rename()
@@ -420,15 +442,16 @@ class MainWindow(QMainWindow):
             QMessageBox.StandardButton.No,
         )
         if answer == QMessageBox.StandardButton.Yes:
-            self.ops.run(DeleteNode(node_id))
+            self.ops.run(self.ops.commands().DeleteNode(node_id))
 
-    def _move(self, make: Callable[..., object], *args: int) -> None:
+    def _move(self, how: str, *args: int) -> None:
+        """Alt+arrow moves: `how` names the helper in asbdesk.commands that plans the move."""
         node_id = self.selected_node_id()
         if node_id is None:
             return
-        command = make(self.desk, node_id, *args)
+        command = getattr(self.ops.commands(), how)(self.desk, node_id, *args)
         if command is not None:
-            self.ops.run(command)  # type: ignore[arg-type]
+            self.ops.run(command)
             self.select_node(node_id)
 
     def renumber(self) -> None:
@@ -442,32 +465,25 @@ class MainWindow(QMainWindow):
             "three-level plan is lettered a), b) …)?\n\nYou can undo this with Ctrl+Z.",
         )
         if answer == QMessageBox.StandardButton.Yes:
-            self.ops.run(RenumberRefs(plan_id))
+            self.ops.run(self.ops.commands().RenumberRefs(plan_id))
 
     def plan_settings(self) -> None:
         plan_id = self.current_plan_id()
         if plan_id is None:
             return
+        from asbdesk.gui.dialogs import PlanSettingsDialog
+        from asbdesk.models import Plan
+
+        cmd = self.ops.commands()
         with self.desk.session() as s:
             plan = s.get(Plan, plan_id)
             assert plan is not None
-            current = {
-                "title": plan.title,
-                "council": plan.council,
-                "start_date": plan.start_date,
-                "end_date": plan.end_date,
-                "level_names": list(plan.level_names),
-                "colour_key": dict(plan.colour_key),
-                "amber_lag": plan.amber_lag,
-                "red_lag": plan.red_lag,
-                "rollup_status": plan.rollup_status,
-                "rollup_percent": plan.rollup_percent,
-            }
+            current = {name: getattr(plan, name) for name in cmd.PLAN_FIELDS}
         dialog = PlanSettingsDialog(current, self)
         if dialog.exec():
             changes = {k: v for k, v in dialog.values().items() if current.get(k) != v}
             if changes:
-                self.ops.run(EditPlan(plan_id, changes))
+                self.ops.run(cmd.EditPlan(plan_id, changes))
 
     def new_plan(self) -> None:
         title, ok = QInputDialog.getText(self, "New plan", "Title of the new plan:")
@@ -482,7 +498,7 @@ class MainWindow(QMainWindow):
         if not ok:
             return
         names = [n.strip() for n in levels.split(">") if n.strip()] or ["Action"]
-        command = AddPlan(title.strip(), names)
+        command = self.ops.commands().AddPlan(title.strip(), names)
         if self.ops.run(command):
             self.reload_plans(command.plan_id)
 
@@ -499,24 +515,27 @@ class MainWindow(QMainWindow):
                 self.reload_plans()
                 return
             if isinstance(change, PlanChanged):
-                keep = self.editor.node_id
-                self.editor.set_tree(self.model.tree)
+                keep = self._shown_node
+                if self._editor is not None:
+                    self._editor.set_tree(self.model.tree)
                 self._refresh_people()
-                self.view.expandToDepth(0)
+                self._expand_top()
                 self.select_node(keep)
                 if change.plan_id == self.current_plan_id():
                     self.plan_combo.setItemText(self.plan_combo.currentIndex(), self._plan_title())
             if isinstance(change, NodeInserted):
                 self.select_node(change.node_id)
-        self.editor.set_tree(self.model.tree)
-        if self.editor.node_id is not None:
-            self.editor.show_node(self.editor.node_id)
+        if self._editor is not None:
+            self._editor.set_tree(self.model.tree)
+            if self._editor.node_id is not None:
+                self._editor.show_node(self._editor.node_id)
         self._update_counts()
 
     def _plan_title(self) -> str:
-        with self.desk.session() as s:
-            plan = s.get(Plan, self.current_plan_id())
-            return plan.title if plan else ""
+        row = self.desk.reader.execute(
+            "SELECT title FROM plan WHERE id = ?", (self.current_plan_id(),)
+        ).fetchone()
+        return str(row[0]) if row else ""
 
     def _filter(self, criteria: FilterCriteria) -> None:
         keep = self.selected_node_id()
@@ -618,8 +637,21 @@ class MainWindow(QMainWindow):
             "openpyxl (MIT), reportlab (BSD) and platformdirs (MIT).</p>",
         )
 
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and not self._warmed:
+            # The plan is on screen: now load the write path, before the first edit needs it.
+            self._warmed = True
+            # A short wait lets the rest of this paint pass reach the screen first.
+            QTimer.singleShot(100, self._after_first_paint)
+        return super().event(event)
+
+    def _after_first_paint(self) -> None:
+        _ = self.editor
+        self.ops.warm_up()
+
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.editor.commit_pending()
+        if self._editor is not None:
+            self._editor.commit_pending()
         super().closeEvent(event)
 
 

@@ -23,24 +23,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
-from asbdesk.commands import (
-    AddMilestone,
-    ChangeStatus,
-    DeleteMilestone,
-    EditMilestone,
-    EditNode,
-    NodeChanged,
-    NodeRemoved,
-    PlanChanged,
-    SetPeople,
-    split_names,
-)
-from asbdesk.gui.dialogs import AddUpdateDialog, StatusReasonDialog
+from asbdesk.changes import NodeChanged, NodeRemoved, PlanChanged
 from asbdesk.gui.operations import Operations
 from asbdesk.gui.uiload import child, load_ui
-from asbdesk.models import Department, Node, Plan
+from asbdesk.node_record import NodeRecord, read_node
 from asbdesk.periods import DateFormError, format_date, parse_target_date
 from asbdesk.plan_tree import PlanTree
 from asbdesk.rag import STATUS_ORDER, Status
@@ -165,37 +152,32 @@ class NodeEditor(QWidget):
             self.status_reason.clear()
             self.suggestion.clear()
             return
-        with self.ops.desk.session() as s:
-            node = s.get(Node, self.node_id)
-            if node is None or node.deleted_at is not None:
-                self.node_id = None
-                self._fill()
-                return
-            plan = s.get(Plan, node.plan_id)
-            assert plan is not None
-            depth = _depth(s, node)
-            level = plan.level_name(depth)
-            self.heading.setText(f"{level} {node.ref}".strip())
-            self.ref_edit.setText(node.ref)
-            self.title_edit.setPlainText(node.title)
-            self.description_edit.setPlainText(node.description)
-            self.outcome_edit.setPlainText(node.outcome)
-            self.lead_edit.setText("; ".join(o.name for o in node.officers))
-            self.partners_edit.setText("; ".join(p.name for p in node.partners))
-            self.department_edit.clear()
-            self.department_edit.addItems(
-                ["", *s.scalars(select(Department.name).order_by(Department.name))]
-            )
-            self.department_edit.setCurrentText(node.department.name if node.department else "")
-            self.target_edit.setText(format_date(node.target_date))
-            self.target_message.setVisible(False)
-            self._show_status(node)
-            self._fill_milestones(node)
-            self._fill_updates(node)
-            self._fill_extras(node)
+        node = read_node(self.ops.desk.reader, self.node_id)
+        if node is None:
+            self.node_id = None
+            self._fill()
+            return
+        self.heading.setText(f"{node.level} {node.ref}".strip())
+        self.ref_edit.setText(node.ref)
+        self.title_edit.setPlainText(node.title)
+        self.description_edit.setPlainText(node.description)
+        self.outcome_edit.setPlainText(node.outcome)
+        self.lead_edit.setText("; ".join(node.officers))
+        self.partners_edit.setText("; ".join(node.partners))
+        for edit in (self.lead_edit, self.partners_edit):
+            edit.setCursorPosition(0)  # show the first names, not the end of a long list
+        self.department_edit.clear()
+        self.department_edit.addItems(["", *node.all_departments])
+        self.department_edit.setCurrentText(node.department)
+        self.target_edit.setText(format_date(node.target_date))
+        self.target_message.setVisible(False)
+        self._show_status(node)
+        self._fill_milestones(node)
+        self._fill_updates(node)
+        self._fill_extras(node)
 
-    def _show_status(self, node: Node) -> None:
-        i = self.status_combo.findData(node.status)
+    def _show_status(self, node: NodeRecord) -> None:
+        i = self.status_combo.findData(node.status.value if node.status else None)
         self.status_combo.setCurrentIndex(max(i, 0))
         self.status_reason.setText(f"Reason: {node.status_reason}" if node.status_reason else "")
         self.status_reason.setVisible(bool(node.status_reason))
@@ -204,7 +186,8 @@ class NodeEditor(QWidget):
         if item is not None and self.tree is not None:
             if self.tree.is_rolled_up(item):
                 rolled = self.tree.effective_status(item)
-                text = f"Shown in the plan as {rolled.word if rolled else 'not set'}, rolled up from its children."
+                word = rolled.word if rolled else "not set"
+                text = f"Shown in the plan as {word}, rolled up from its children."
             else:
                 why = self.tree.disagreement(item)
                 suggestion = self.tree.suggestion(item)
@@ -215,8 +198,8 @@ class NodeEditor(QWidget):
         self.suggestion.setText(text)
         self.suggestion.setVisible(bool(text))
 
-    def _fill_milestones(self, node: Node) -> None:
-        live = [m for m in node.milestones if m.deleted_at is None]
+    def _fill_milestones(self, node: NodeRecord) -> None:
+        live = node.milestones
         self.milestones.setRowCount(len(live))
         for r, m in enumerate(live):
             values = [
@@ -236,9 +219,8 @@ class NodeEditor(QWidget):
         self.milestones.resizeRowsToContents()
         self.remove_milestone_button.setEnabled(bool(live))
 
-    def _fill_updates(self, node: Node) -> None:
-        live = [u for u in node.updates if u.deleted_at is None]
-        live.reverse()  # newest first: the one an officer looks for
+    def _fill_updates(self, node: NodeRecord) -> None:
+        live = list(reversed(node.updates))  # newest first: the one an officer looks for
         self.updates.setRowCount(len(live))
         for r, u in enumerate(live):
             status = Status.parse(u.status)
@@ -257,11 +239,11 @@ class NodeEditor(QWidget):
         self.updates.resizeColumnToContents(0)
         self.updates.resizeRowsToContents()
 
-    def _fill_extras(self, node: Node) -> None:
+    def _fill_extras(self, node: NodeRecord) -> None:
         self.extras.setRowCount(len(node.extras))
-        for r, e in enumerate(node.extras):
-            self.extras.setItem(r, 0, QTableWidgetItem(e.name))
-            self.extras.setItem(r, 1, QTableWidgetItem(e.value))
+        for r, (name, value) in enumerate(node.extras):
+            self.extras.setItem(r, 0, QTableWidgetItem(name))
+            self.extras.setItem(r, 1, QTableWidgetItem(value))
         shown = bool(node.extras)
         self.extras.setVisible(shown)
         self.extras_heading.setVisible(shown)
@@ -289,39 +271,35 @@ class NodeEditor(QWidget):
             if edit is focused:
                 self._save_text(name, edit.toPlainText())
 
-    def _current(self, s: Any) -> Node | None:
-        return s.get(Node, self.node_id) if self.node_id is not None else None
+    def _current(self) -> NodeRecord | None:
+        return read_node(self.ops.desk.reader, self.node_id) if self.node_id is not None else None
 
     def _save_text(self, name: str, value: str) -> None:
         if self._loading or self.node_id is None:
             return
         value = value.strip() if name in ("ref", "title") else value
-        with self.ops.desk.session() as s:
-            node = self._current(s)
-            if node is None or getattr(node, name) == value:
-                return
+        node = self._current()
+        if node is None or getattr(node, name) == value:
+            return
         if name == "title" and not value:
             self.show_node(self.node_id)  # a node keeps a title; put the old one back
             return
-        self.ops.run(EditNode(self.node_id, {name: value}, label=f"Edit {name}"))
+        self.ops.run(
+            self.ops.commands().EditNode(self.node_id, {name: value}, label=f"Edit {name}")
+        )
 
     def _save_people(self) -> None:
         if self._loading or self.node_id is None:
             return
-        officers = split_names(self.lead_edit.text())
-        partners = split_names(self.partners_edit.text())
+        cmd = self.ops.commands()
+        officers = cmd.split_names(self.lead_edit.text())
+        partners = cmd.split_names(self.partners_edit.text())
         department = self.department_edit.currentText().strip()
-        with self.ops.desk.session() as s:
-            node = self._current(s)
-            if node is None:
-                return
-            same = (
-                [o.name for o in node.officers] == officers
-                and [p.name for p in node.partners] == partners
-                and (node.department.name if node.department else "") == department
-            )
-        if not same:
-            self.ops.run(SetPeople(self.node_id, officers, department, partners))
+        node = self._current()
+        if node is None:
+            return
+        if (node.officers, node.partners, node.department) != (officers, partners, department):
+            self.ops.run(cmd.SetPeople(self.node_id, officers, department, partners))
 
     def _save_target_date(self) -> None:
         if self._loading or self.node_id is None:
@@ -334,32 +312,32 @@ class NodeEditor(QWidget):
             self.target_message.setVisible(True)
             return
         self.target_message.setVisible(False)
-        with self.ops.desk.session() as s:
-            node = self._current(s)
-            if node is None:
-                return
-            old = node.target_date
-        if new != old:
-            self.ops.run(EditNode(self.node_id, {"target_date": new}, label="Edit target date"))
+        node = self._current()
+        if node is None:
+            return
+        if new != node.target_date:
+            edit = self.ops.commands().EditNode
+            self.ops.run(edit(self.node_id, {"target_date": new}, label="Edit target date"))
         else:
             self.target_edit.setText(format_date(new))
 
     def _status_picked(self, index: int) -> None:
         if self.node_id is None:
             return
+        from asbdesk.gui.dialogs import StatusReasonDialog
+
         value = self.status_combo.itemData(index)
-        with self.ops.desk.session() as s:
-            node = self._current(s)
-            if node is None:
-                return
-            old = node.status
-            title = f"{node.ref} {node.title}".strip()
-        if value == old:
+        node = self._current()
+        if node is None:
+            return
+        old = node.status
+        if value == (old.value if old else None):
             return
         new = Status.parse(value)
-        dialog = StatusReasonDialog(title, Status.parse(old), new, self)
+        dialog = StatusReasonDialog(f"{node.ref} {node.title}".strip(), old, new, self)
         if dialog.exec() and dialog.reason():
-            self.ops.run(ChangeStatus(self.node_id, new, dialog.reason(), self.today))
+            change = self.ops.commands().ChangeStatus
+            self.ops.run(change(self.node_id, new, dialog.reason(), self.today))
         else:
             self.show_node(self.node_id)  # cancelled: show the status as it still is
 
@@ -371,13 +349,12 @@ class NodeEditor(QWidget):
     def add_update(self) -> None:
         if self.node_id is None:
             return
-        with self.ops.desk.session() as s:
-            node = self._current(s)
-            if node is None:
-                return
-            title = f"{node.ref} {node.title}".strip()
-            status = Status.parse(node.status)
-        dialog = AddUpdateDialog(title, status, self.today, self)
+        from asbdesk.gui.dialogs import AddUpdateDialog
+
+        node = self._current()
+        if node is None:
+            return
+        dialog = AddUpdateDialog(f"{node.ref} {node.title}".strip(), node.status, self.today, self)
         if dialog.exec():
             command = dialog.command(self.node_id)
             if command is not None:
@@ -402,24 +379,27 @@ class NodeEditor(QWidget):
             self.ops.show_error(exc)
             self.show_node(self.node_id)
             return
-        if not self.ops.run(EditMilestone(self.node_id, milestone_id, {name: value})):
+        edit = self.ops.commands().EditMilestone
+        if not self.ops.run(edit(self.node_id, milestone_id, {name: value})):
             self.show_node(self.node_id)
 
     def _add_milestone(self) -> None:
         if self.node_id is None:
             return
-        if self.ops.run(AddMilestone(self.node_id, text="New milestone")):
+        if self.ops.run(self.ops.commands().AddMilestone(self.node_id, text="New milestone")):
             row = self.milestones.rowCount() - 1
             self.milestones.setCurrentCell(row, 0)
             self.milestones.setFocus()
-            self.milestones.editItem(self.milestones.item(row, 0))
+            cell = self.milestones.item(row, 0)
+            if cell is not None:
+                self.milestones.editItem(cell)
 
     def _remove_milestone(self) -> None:
         row = self.milestones.currentRow()
         cell = self.milestones.item(row, 0) if row >= 0 else None
         if cell is None or self.node_id is None:
             return
-        self.ops.run(DeleteMilestone(self.node_id, cell.data(ID_ROLE)))
+        self.ops.run(self.ops.commands().DeleteMilestone(self.node_id, cell.data(ID_ROLE)))
 
 
 def _count(text: str) -> int | None:
@@ -432,12 +412,3 @@ def _count(text: str) -> int | None:
     if value < 0:
         raise ValueError("A milestone count cannot be negative.")
     return value
-
-
-def _depth(s: Any, node: Node) -> int:
-    depth = 0
-    parent_id = node.parent_id
-    while parent_id is not None:
-        depth += 1
-        parent_id = s.scalar(select(Node.parent_id).where(Node.id == parent_id))
-    return depth

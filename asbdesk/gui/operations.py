@@ -6,21 +6,33 @@ message and the edit is not recorded; anything else is a bug and surfaces loudly
 
 from __future__ import annotations
 
+import sqlite3
+from types import ModuleType
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QMessageBox, QWidget
-from sqlalchemy.exc import OperationalError
 
-from asbdesk.commands import Command
 from asbdesk.desk import Desk, DeskError
-from asbdesk.tree import TreeError
 
-USER_ERRORS = (DeskError, TreeError, ValueError, OperationalError, OSError)
+if TYPE_CHECKING:
+    from asbdesk.commands import Command
+
+
+def user_errors() -> tuple[type[BaseException], ...]:
+    """Errors the user can act on. Read when an edit runs, once the write path is loaded."""
+    from sqlalchemy.exc import OperationalError
+
+    from asbdesk.tree import TreeError
+
+    return (DeskError, TreeError, ValueError, OperationalError, sqlite3.Error, OSError)
 
 
 def user_message(exc: BaseException) -> str:
-    if isinstance(exc, OperationalError):
-        text = str(exc.orig)
+    orig = getattr(exc, "orig", None)
+    if isinstance(orig, sqlite3.Error) or isinstance(exc, sqlite3.Error):
+        text = str(orig or exc)
         if "readonly" in text or "read-only" in text:
             return "The desk is read-only here, so the change was not saved."
         if "locked" in text:
@@ -46,12 +58,25 @@ class Operations(QObject):
         """Do `command` now and make it undoable; False (with a message) when refused."""
         try:
             changes = command.do(self.desk)
-        except USER_ERRORS as exc:
+        except user_errors() as exc:
             self.show_error(exc)
             return False
         self.undo_stack.push(_UndoEntry(command, self))
         self.changed.emit(changes)
         return True
+
+    @staticmethod
+    def commands() -> ModuleType:
+        """The command classes. Imported on first use: they load SQLAlchemy, which the
+        window does not need before it is on screen."""
+        import asbdesk.commands
+
+        return asbdesk.commands
+
+    def warm_up(self) -> None:
+        """Load the write path while the officer looks at the plan, so the first edit is quick."""
+        self.commands()
+        self.desk.session().close()
 
     def show_error(self, exc: BaseException) -> None:
         box = QMessageBox(
@@ -63,7 +88,7 @@ class Operations(QObject):
     def _replay(self, command: Command, undo: bool) -> None:
         try:
             changes = command.undo(self.desk) if undo else command.do(self.desk)
-        except USER_ERRORS as exc:
+        except user_errors() as exc:
             self.show_error(exc)
             return
         self.changed.emit(changes)

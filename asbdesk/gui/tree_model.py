@@ -21,21 +21,14 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont
 
-from asbdesk.commands import (
-    EditNode,
-    MoveNode,
-    NodeChanged,
-    NodeInserted,
-    NodeMoved,
-    NodeRemoved,
-    PlanChanged,
-)
+from asbdesk.changes import NodeChanged, NodeInserted, NodeMoved, NodeRemoved, PlanChanged
 from asbdesk.gui.operations import Operations
 from asbdesk.periods import format_date
 from asbdesk.plan_tree import PlanTree, TreeItem
 
 MIME_TYPE = "application/x-asbdesk-node"
 Index = QModelIndex | QPersistentModelIndex
+_NO_PARENT = QModelIndex()  # the invalid index Qt passes for "the root"
 
 
 class Column(IntEnum):
@@ -73,7 +66,7 @@ class PlanTreeModel(QAbstractItemModel):
         self.today = today or date.today()
         self.tree: PlanTree | None = None
         self.plan_id: int | None = None
-        self._session = ops.desk.session()  # read-only use: lazy "last update" look-ups
+        self._con = ops.desk.reader  # reads only; writes go through `ops`
         ops.changed.connect(self.apply)
 
     # -- loading -----------------------------------------------------------------
@@ -81,8 +74,7 @@ class PlanTreeModel(QAbstractItemModel):
     def set_plan(self, plan_id: int | None) -> None:
         self.beginResetModel()
         self.plan_id = plan_id
-        self._session.rollback()  # end the read so the next one sees the latest commit
-        self.tree = None if plan_id is None else PlanTree.load(self._session, plan_id, self.today)
+        self.tree = None if plan_id is None else PlanTree.load(self._con, plan_id, self.today)
         self.endResetModel()
 
     def reload(self) -> None:
@@ -109,7 +101,7 @@ class PlanTreeModel(QAbstractItemModel):
 
     # -- structure ---------------------------------------------------------------
 
-    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:
+    def index(self, row: int, column: int, parent: Index = _NO_PARENT) -> QModelIndex:
         if not self.hasIndex(row, column, parent):
             return QModelIndex()
         parent_item = self.item(parent)
@@ -117,22 +109,22 @@ class PlanTreeModel(QAbstractItemModel):
             return QModelIndex()
         return self.createIndex(row, column, parent_item.children[row].id)
 
-    def parent(self, index: Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]
+    def parent(self, index: Index = _NO_PARENT) -> QModelIndex:  # type: ignore[override]
         item = self.item(index) if index.isValid() else None
         if item is None or item.parent is None or item.parent.id == 0:
             return QModelIndex()
         return self.createIndex(item.parent.row, 0, item.parent.id)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
+    def rowCount(self, parent: Index = _NO_PARENT) -> int:
         if parent.isValid() and parent.column() != 0:
             return 0
         item = self.item(parent)
         return len(item.children) if item else 0
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
+    def columnCount(self, parent: Index = _NO_PARENT) -> int:
         return len(Column)
 
-    def hasChildren(self, parent: Index = QModelIndex()) -> bool:
+    def hasChildren(self, parent: Index = _NO_PARENT) -> bool:
         return self.rowCount(parent) > 0
 
     def headerData(
@@ -202,7 +194,7 @@ class PlanTreeModel(QAbstractItemModel):
             percent = self.tree.delivered_percent(item)
             return "" if percent is None else f"{percent:.0f}%"
         if col == Column.LAST_UPDATE:
-            return format_date(self.tree.last_update(self._session, item))
+            return format_date(self.tree.last_update(self._con, item))
         return ""
 
     def _tooltip(self, item: TreeItem, col: Column) -> str | None:
@@ -250,7 +242,7 @@ class PlanTreeModel(QAbstractItemModel):
         if field == "title" and not text:
             return False  # an empty title would leave a blank row nobody can find
         label = "Rename" if field == "title" else "Edit ref"
-        return self.ops.run(EditNode(item.id, {field: text}, label=label))
+        return self.ops.run(self.ops.commands().EditNode(item.id, {field: text}, label=label))
 
     # -- drag and drop -----------------------------------------------------------
 
@@ -294,7 +286,7 @@ class PlanTreeModel(QAbstractItemModel):
         new_parent_id = None if new_parent.id == 0 else new_parent.id
         if new_parent is item.parent and new_row == item.row:
             return False
-        self.ops.run(MoveNode(item.id, new_parent_id, new_row))
+        self.ops.run(self.ops.commands().MoveNode(item.id, new_parent_id, new_row))
         # False: the move is done; the view must not also remove the source row.
         return False
 
@@ -304,21 +296,20 @@ class PlanTreeModel(QAbstractItemModel):
         if self.tree is None:
             return
         t = self.tree
-        self._session.rollback()  # end the read so the next one sees the latest commit
         for change in changes:
             if isinstance(change, PlanChanged):
                 if change.plan_id == self.plan_id:
                     self.reload()
                 return
             if isinstance(change, NodeChanged):
-                if t.refresh(self._session, change.node_id) is not None:
+                if t.refresh(self._con, change.node_id) is not None:
                     self._row_changed(change.node_id)
             elif isinstance(change, NodeInserted):
                 if change.parent_id is not None and change.parent_id not in t.by_id:
                     continue
                 parent = self.index_of(change.parent_id)
                 self.beginInsertRows(parent, change.row, change.row)
-                t.insert_subtree(self._session, change.node_id, change.parent_id, change.row)
+                t.insert_subtree(self._con, change.node_id, change.parent_id, change.row)
                 self.endInsertRows()
                 self._ancestors_changed(change.parent_id)
             elif isinstance(change, NodeRemoved):

@@ -1,0 +1,52 @@
+"""What an edit changed, as the views need to hear it: which node, where it went.
+
+Kept apart from the commands (and their database code) so the window can listen for
+changes without loading the ORM.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class NodeChanged:
+    node_id: int
+
+
+@dataclass(frozen=True)
+class NodeInserted:
+    node_id: int
+    parent_id: int | None
+    row: int
+
+
+@dataclass(frozen=True)
+class NodeRemoved:
+    node_id: int
+    parent_id: int | None
+    row: int
+
+
+@dataclass(frozen=True)
+class NodeMoved:
+    node_id: int
+    old_parent_id: int | None
+    old_row: int
+    new_parent_id: int | None
+    new_row: int
+
+
+@dataclass(frozen=True)
+class PlanChanged:
+    """Something plan-wide changed (settings, many refs): views reload the plan."""
+
+    plan_id: int
+
+
+@dataclass(frozen=True)
+class PlansChanged:
+    """A plan was added or removed."""
+
+
+Change = NodeChanged | NodeInserted | NodeRemoved | NodeMoved | PlanChanged | PlansChanged
