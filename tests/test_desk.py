@@ -270,3 +270,19 @@ def test_nothing_outside_gui_imports_pyside6(demo_desk: Desk) -> None:
         "asbdesk.tree",
     } <= set(report["imported"])
     assert report["qt"] == []
+
+
+def test_the_program_knows_every_migration_in_db_versions() -> None:
+    """Opening reads the revision without Alembic, so its list must match db/versions."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from asbdesk import paths
+    from asbdesk.desk import KNOWN_REVISIONS, SCHEMA_HEAD
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(paths.db_dir()))
+    script = ScriptDirectory.from_config(cfg)
+    in_order = [rev.revision for rev in reversed(list(script.walk_revisions()))]
+    assert list(KNOWN_REVISIONS) == in_order
+    assert SCHEMA_HEAD == script.get_current_head() == head_revision()
