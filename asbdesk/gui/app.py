@@ -61,10 +61,17 @@ class DeskController(QObject):
         if self.window is not None and path.resolve() == self.window.desk.path:
             return True
         if create and path.exists():
-            path.unlink()  # the save dialog has already asked before replacing it
+            # Never replace a file from "New desk": it may be the team's only copy of a plan.
+            QMessageBox.warning(
+                self.window,
+                APP_NAME,
+                f"{path.name} already exists. Choose another name for the new desk, "
+                "or open that one with File ▸ Open desk.",
+            )
+            return False
         try:
             desk = open_desk(path, create=create)
-        except DeskError as exc:
+        except (DeskError, OSError) as exc:
             QMessageBox.warning(self.window, APP_NAME, str(exc))
             if not path.exists():
                 settings.forget_desk(path)

@@ -412,8 +412,11 @@ class MainWindow(QMainWindow):
 
     def _add(self, command: Any) -> None:
         if self.ops.run(command) and command.node_id is not None:
+            if not self.proxy.mapFromSource(self.model.index_of(command.node_id)).isValid():
+                self.filter_bar.clear()  # the filter hides the new node: show everything
             self.select_node(command.node_id)
-            self.rename()
+            if self.selected_node_id() == command.node_id:
+                self.rename()
 
     def rename(self) -> None:
         index = self.view.currentIndex()
@@ -510,6 +513,8 @@ class MainWindow(QMainWindow):
     # -- after every change ------------------------------------------------------
 
     def _on_changed(self, changes: list[object]) -> None:
+        if self._show_plan_of(changes):
+            return
         for change in changes:
             if isinstance(change, PlansChanged):
                 self.reload_plans()
@@ -529,7 +534,30 @@ class MainWindow(QMainWindow):
             self._editor.set_tree(self.model.tree)
             if self._editor.node_id is not None:
                 self._editor.show_node(self._editor.node_id)
+        self._refresh_people()  # a name just typed can be filtered on at once
         self._update_counts()
+
+    def _show_plan_of(self, changes: list[object]) -> bool:
+        """Undo and redo reach every plan of the desk: when a change lands in a plan that
+        is not on screen, show that plan with the changed node selected, so nothing
+        happens out of sight. True when it switched plans."""
+        for change in changes:
+            node_id = getattr(change, "node_id", None)
+            if node_id is None or (self.model.tree and node_id in self.model.tree.by_id):
+                continue
+            row = self.desk.reader.execute(
+                "SELECT plan_id, deleted_at FROM node WHERE id = ?", (node_id,)
+            ).fetchone()
+            if row is None or row[0] == self.current_plan_id():
+                continue
+            i = self.plan_combo.findData(row[0])
+            if i < 0:
+                continue
+            self.plan_combo.setCurrentIndex(i)  # reloads the plan, change included
+            if row[1] is None:
+                self.select_node(node_id)
+            return True
+        return False
 
     def _plan_title(self) -> str:
         row = self.desk.reader.execute(
@@ -604,7 +632,13 @@ class MainWindow(QMainWindow):
 
     def new_desk(self) -> None:
         start = str(settings.default_new_desk_path())
-        name, _ = QFileDialog.getSaveFileName(self, "New desk", start, DESK_FILTER)
+        name, _ = QFileDialog.getSaveFileName(
+            self,
+            "New desk",
+            start,
+            DESK_FILTER,
+            options=QFileDialog.Option.DontConfirmOverwrite,  # an existing file is refused
+        )
         if name:
             path = Path(name)
             if path.suffix != DESK_SUFFIX:

@@ -305,8 +305,8 @@ class PlanTreeModel(QAbstractItemModel):
                 if t.refresh(self._con, change.node_id) is not None:
                     self._row_changed(change.node_id)
             elif isinstance(change, NodeInserted):
-                if change.parent_id is not None and change.parent_id not in t.by_id:
-                    continue
+                if not self.shows(change.node_id, change.parent_id):
+                    continue  # an undo in another plan of the desk
                 parent = self.index_of(change.parent_id)
                 self.beginInsertRows(parent, change.row, change.row)
                 t.insert_subtree(self._con, change.node_id, change.parent_id, change.row)
@@ -324,10 +324,21 @@ class PlanTreeModel(QAbstractItemModel):
             elif isinstance(change, NodeMoved):
                 self._move(change)
 
+    def shows(self, node_id: int, parent_id: int | None) -> bool:
+        """Whether a node (live in the desk) belongs to the plan on screen."""
+        if self.tree is None:
+            return False
+        if parent_id is not None:
+            return parent_id in self.tree.by_id
+        row = self._con.execute("SELECT plan_id FROM node WHERE id = ?", (node_id,)).fetchone()
+        return row is not None and row[0] == self.plan_id
+
     def _move(self, change: NodeMoved) -> None:
         assert self.tree is not None
         t = self.tree
-        item = t.by_id[change.node_id]
+        item = t.by_id.get(change.node_id)
+        if item is None:
+            return  # a node of another plan of the desk
         src = self.index_of(change.old_parent_id)
         dst = self.index_of(change.new_parent_id)
         old_row = item.row
