@@ -146,6 +146,7 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.addTab(self.splitter, "&Plan")
         self.tabs.addTab(self.indicators, "&Indicators")
+        self.tabs.currentChanged.connect(lambda _i: self._fill_indicators())
         self.setCentralWidget(self.tabs)
 
         self.rag_label = QLabel()
@@ -308,7 +309,7 @@ class MainWindow(QMainWindow):
         self.model.set_plan(plan_id)
         if self._editor is not None:
             self._editor.set_tree(self.model.tree)
-        self.indicators.set_plan(plan_id)
+        self._fill_indicators()
         self._refresh_people()
         self._expand_top()
         first = self.proxy.index(0, 0)
@@ -317,6 +318,11 @@ class MainWindow(QMainWindow):
         else:
             self._show_node(None)
         self._update_counts()
+
+    def _fill_indicators(self) -> None:
+        """The indicators tab is read when it is shown, not with every plan switch."""
+        if self.tabs.currentWidget() is self.indicators:
+            self.indicators.set_plan(self.current_plan_id())
 
     def _expand_top(self) -> None:
         """Open the top level, as a plan is read, unless that would list a huge plan at once."""

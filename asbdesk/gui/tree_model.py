@@ -41,6 +41,8 @@ class Column(IntEnum):
     LAST_UPDATE = 6
 
 
+_COLUMNS = len(Column)
+
 HEADERS = {
     Column.REF: "Ref",
     Column.TITLE: "Title",
@@ -102,10 +104,15 @@ class PlanTreeModel(QAbstractItemModel):
     # -- structure ---------------------------------------------------------------
 
     def index(self, row: int, column: int, parent: Index = _NO_PARENT) -> QModelIndex:
-        if not self.hasIndex(row, column, parent):
-            return QModelIndex()
+        # Checked here rather than with hasIndex(), which calls back into Python twice:
+        # views and the filter ask for thousands of indexes when a plan is shown.
         parent_item = self.item(parent)
-        if parent_item is None:
+        if (
+            parent_item is None
+            or not 0 <= column < _COLUMNS
+            or not 0 <= row < len(parent_item.children)
+            or (parent.isValid() and parent.column() != 0)
+        ):
             return QModelIndex()
         return self.createIndex(row, column, parent_item.children[row].id)
 
