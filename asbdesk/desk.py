@@ -145,20 +145,35 @@ def _check_header(path: Path) -> None:
         )
 
 
-def _backup_copy(path: Path, revision: str | None) -> Path:
-    """A copy of the file taken with SQLite's backup API, so a failed migration loses nothing."""
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    name = f"{path.stem}.before-migration-{revision or 'none'}-{stamp}{path.suffix}"
-    target = path.with_name(name)
-    src = sqlite3.connect(path)
+def copy_database(source: Path, target: Path) -> None:
+    """A consistent copy of a desk with SQLite's backup API, safe while the desk is in use.
+
+    Written beside the target first and renamed into place, so a failed copy never leaves
+    a half-written file under the target's name.
+    """
+    if target.resolve() == source.resolve():
+        raise ValueError("Choose a different file: that is the desk itself.")
+    part = target.with_name(target.name + ".part")
+    part.unlink(missing_ok=True)
+    src = sqlite3.connect(source)
     try:
-        dst = sqlite3.connect(target)
+        dst = sqlite3.connect(part)
         try:
             src.backup(dst)
         finally:
             dst.close()
     finally:
         src.close()
+    part.replace(target)
+
+
+def _backup_copy(path: Path, revision: str | None) -> Path:
+    """The copy taken before a migration, so a failed migration loses nothing."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(
+        f"{path.stem}.before-migration-{revision or 'none'}-{stamp}{path.suffix}"
+    )
+    copy_database(path, target)
     return target
 
 

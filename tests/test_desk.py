@@ -286,3 +286,16 @@ def test_the_program_knows_every_migration_in_db_versions() -> None:
     in_order = [rev.revision for rev in reversed(list(script.walk_revisions()))]
     assert list(KNOWN_REVISIONS) == in_order
     assert SCHEMA_HEAD == script.get_current_head() == head_revision()
+
+
+def test_save_a_copy_holds_the_same_plans_and_refuses_the_desk_itself(demo_desk, tmp_path):
+    from asbdesk.desk import copy_database
+    from asbdesk.info import desk_info
+
+    target = tmp_path / "copy.asbdesk"
+    copy_database(demo_desk.path, target)
+    with open_desk(target, create=False) as copy:
+        assert desk_info(copy)["plans"] == desk_info(demo_desk)["plans"]
+    assert not (tmp_path / "copy.asbdesk.part").exists()
+    with pytest.raises(ValueError, match="different file"):
+        copy_database(demo_desk.path, demo_desk.path)

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from asbdesk import __version__, settings
 from asbdesk.changes import NodeInserted, PlanChanged, PlansChanged
-from asbdesk.desk import DESK_SUFFIX, Desk
+from asbdesk.desk import DESK_SUFFIX, Desk, copy_database
 from asbdesk.gui.filter_bar import FilterBar
 from asbdesk.gui.filter_proxy import FilterCriteria, PlanFilterProxy
 from asbdesk.gui.indicators_view import IndicatorsView
@@ -660,7 +660,7 @@ class MainWindow(QMainWindow):
         if target.suffix != DESK_SUFFIX:
             target = target.with_name(target.name + DESK_SUFFIX)
         try:
-            copy_desk(self.desk, target)
+            copy_database(self.desk.path, target)
         except (OSError, ValueError) as exc:
             self.ops.show_error(exc)
             return
@@ -693,26 +693,6 @@ class MainWindow(QMainWindow):
         if self._editor is not None:
             self._editor.commit_pending()
         super().closeEvent(event)
-
-
-def copy_desk(desk: Desk, target: Path) -> None:
-    """A consistent copy of the open desk via SQLite's backup API (safe while in use)."""
-    import sqlite3
-
-    if target.resolve() == desk.path.resolve():
-        raise ValueError("Choose a different file: that is the desk that is open.")
-    tmp = target.with_name(target.name + ".part")
-    tmp.unlink(missing_ok=True)
-    src = sqlite3.connect(desk.path)
-    try:
-        dst = sqlite3.connect(tmp)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
-    tmp.replace(target)
 
 
 def _chip_html(status: Status, count: int) -> str:
