@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from asbdesk import APP_NAME, __version__, paths, settings
 from asbdesk.desk import Desk, DeskError, open_desk
 from asbdesk.gui.main_window import MainWindow
+from asbdesk.who import set_current_user
 
 
 def open_or_make_demo() -> Desk:
@@ -126,6 +127,9 @@ def run_window(desk: Path | None = None, demo: bool = False) -> int:
     icon = paths.resource("icons", "asbdesk.png")
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
+    name = settings.get("user_name")
+    if isinstance(name, str) and name:
+        set_current_user(name)  # File ▸ Your name; else the login name
     try:
         first, message = _startup_desk(desk, demo)
     except DeskError as exc:

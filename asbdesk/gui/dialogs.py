@@ -200,6 +200,11 @@ class PlanSettingsDialog(_FormDialog):
         self.rollup_percent.setCurrentIndex(
             max(self.rollup_percent.findData(settings.get("rollup_percent", "mean")), 0)
         )
+        for edit in (self.title_edit, self.levels_edit, *self.key_edits.values()):
+            edit.setCursorPosition(0)  # show the start of long wording
+        # Wide enough for the colour key's wording, no taller than the form needs.
+        width = max(self.dialog.width(), self.dialog.fontMetrics().averageCharWidth() * 100)
+        self.dialog.resize(width, self.dialog.sizeHint().height())
         self._values: dict[str, Any] = {}
 
     def _read(self) -> dict[str, Any]:

@@ -203,6 +203,9 @@ class MainWindow(QMainWindow):
             "Ctrl+,",
             "Level names, RAG thresholds, colour key",
         )
+        self._action(
+            m, "Your &name…", self.set_your_name, None, "The name put on your updates and changes"
+        )
         m.addSeparator()
         self._action(m, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
@@ -510,6 +513,22 @@ class MainWindow(QMainWindow):
         command = self.ops.commands().AddPlan(title.strip(), names)
         if self.ops.run(command):
             self.reload_plans(command.plan_id)
+
+    def set_your_name(self) -> None:
+        from asbdesk.who import current_user, set_current_user
+
+        name, ok = QInputDialog.getText(
+            self,
+            "Your name",
+            "Your name, as it should appear on updates and in the history of changes:",
+            text=current_user(),
+        )
+        if ok and name.strip():
+            set_current_user(name.strip())
+            settings.put("user_name", name.strip())
+            self.statusBar().showMessage(
+                f"Updates and changes will be credited to {name.strip()}.", 6000
+            )
 
     def focus_search(self) -> None:
         self.tabs.setCurrentIndex(0)
