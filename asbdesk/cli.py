@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from asbdesk import __version__
-from asbdesk.desk import DeskError, open_desk
+from asbdesk.desk import DESK_SUFFIX, DeskError, open_desk
 
 COMMANDS = ("info", "export", "demo")
 
@@ -47,6 +47,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     if args.output and args.output != "-":
         out = Path(args.output)
+        if not out.parent.is_dir():
+            raise DeskError(f"The folder {out.parent} does not exist; nothing was written.")
         tmp = out.with_name(out.name + ".part")
         tmp.write_text(text, encoding="utf-8")
         tmp.replace(out)  # a half-written export never takes the real name
@@ -60,7 +62,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from asbdesk.demo import write_demo
     from asbdesk.info import desk_info, format_info
 
-    with write_demo(args.desk) as desk:
+    path = Path(args.desk)
+    if not path.suffix:
+        path = path.with_suffix(DESK_SUFFIX)  # so File ▸ Open desk lists it
+    with write_demo(path) as desk:
         print(format_info(desk_info(desk)))
     return 0
 

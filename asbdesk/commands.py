@@ -40,6 +40,7 @@ from asbdesk.models import (
 )
 from asbdesk.periods import Quarter
 from asbdesk.rag import Status
+from asbdesk.refs import default_ref_styles
 from asbdesk.who import current_user
 
 
@@ -206,7 +207,7 @@ class RenumberRefs:
         with desk.transaction() as s:
             plan = s.get(Plan, self.plan_id)
             assert plan is not None
-            styles = self.styles or tree.default_ref_styles(len(plan.level_names))
+            styles = self.styles or default_ref_styles(len(plan.level_names))
             new = tree.renumbered_refs(s, self.plan_id, styles)
             for node_id, ref in new.items():
                 node = _node(s, node_id)

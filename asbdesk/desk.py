@@ -141,7 +141,7 @@ def _check_header(path: Path) -> None:
     if head and head != _SQLITE_MAGIC:
         raise NotADeskError(
             f"{path.name} is not an asbdesk desk (it is not a database file). "
-            "Open a .asbdesk file, or use File ▸ New desk."
+            "Open a .asbdesk file instead."
         )
 
 
@@ -220,7 +220,7 @@ def _schema_revision(path: Path) -> str | None:
             if tables:
                 raise NotADeskError(
                     f"{path.name} is a database, but not an asbdesk desk. "
-                    "Open a .asbdesk file, or use File ▸ New desk."
+                    "Open a .asbdesk file instead."
                 )
             return None
         row = con.execute("SELECT version_num FROM alembic_version").fetchone()

@@ -8,6 +8,7 @@ from typing import Any
 from asbdesk.desk import Desk
 from asbdesk.plan_tree import PLAN_IDS_SQL, PlanTree
 from asbdesk.rag import STATUS_ORDER
+from asbdesk.words import count, plural
 
 
 def desk_info(desk: Desk, today: date | None = None) -> dict[str, Any]:
@@ -38,10 +39,11 @@ def format_info(info: dict[str, Any]) -> str:
     for p in info["plans"]:
         lines.append("")
         lines.append(p["title"])
-        lines.append("  " + ", ".join(f"{n} {name}" for name, n in p["levels"].items()))
+        lines.append("  " + ", ".join(count(n, name.lower()) for name, n in p["levels"].items()))
         rag = p["rag"]
         words = {"not_started": "Not started", "not_set": "Not set"}
         lines.append(
-            "  " + ", ".join(f"{words.get(k, k.capitalize())} {v}" for k, v in rag.items())
+            f"  {plural(list(p['levels'])[-1]).capitalize()} by status: "
+            + ", ".join(f"{words.get(k, k.capitalize())} {v}" for k, v in rag.items())
         )
     return "\n".join(lines)

@@ -6,7 +6,6 @@ Each function works inside the caller's session; the caller owns the transaction
 
 from __future__ import annotations
 
-import string
 from collections.abc import Sequence
 from typing import Any
 
@@ -14,6 +13,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from asbdesk.models import Node, new_uuid, utcnow
+from asbdesk.refs import letter_ref
 
 
 class TreeError(ValueError):
@@ -129,17 +129,6 @@ def move(s: Session, node: Node, new_parent_id: int | None, new_row: int) -> int
     return old_row
 
 
-def letter_ref(index: int) -> str:
-    """a), b) … z), aa) …: the lettering councils use for actions inside an objective."""
-    letters = string.ascii_lowercase
-    text = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        text = letters[rem] + text
-    return f"{text})"
-
-
 def renumbered_refs(s: Session, plan_id: int, depth_styles: Sequence[str]) -> dict[int, str]:
     """New refs for every live node of the plan, by level style: "number" gives 1, 1.1,
     1.1.1 …; "letter" gives a), b) … within the parent. Deeper levels take the last style."""
@@ -159,10 +148,3 @@ def renumbered_refs(s: Session, plan_id: int, depth_styles: Sequence[str]) -> di
 
     walk(None, "", 0)
     return refs
-
-
-def default_ref_styles(level_count: int) -> list[str]:
-    """Numbers for every level but the last of a three-level plan, lettered as councils do."""
-    if level_count >= 3:
-        return ["number"] * (level_count - 1) + ["letter"]
-    return ["number"] * max(level_count, 1)

@@ -312,8 +312,12 @@ def test_import_refuses_a_lead_that_is_not_a_list(desk: Desk) -> None:
 # The command line
 
 
-BROXTOWE_RAG = "  Red 0, Amber 1, Green 1, Blue 5, Grey 0, Not started 0, Not set 9"
-WELWYN_RAG = "  Red 8, Amber 5, Green 18, Blue 3, Grey 0, Not started 0, Not set 4"
+BROXTOWE_RAG = (
+    "  Actions by status: Red 0, Amber 1, Green 1, Blue 5, Grey 0, Not started 0, Not set 9"
+)
+WELWYN_RAG = (
+    "  Actions by status: Red 8, Amber 5, Green 18, Blue 3, Grey 0, Not started 0, Not set 4"
+)
 
 
 def test_cli_info(demo_desk: Desk, capsys: pytest.CaptureFixture[str]) -> None:
@@ -324,11 +328,11 @@ def test_cli_info(demo_desk: Desk, capsys: pytest.CaptureFixture[str]) -> None:
         "Plans: 2",
         "",
         BROXTOWE,
-        "  5 Target, 16 Action",
+        "  5 targets, 16 actions",
         BROXTOWE_RAG,
         "",
         WELWYN,
-        "  6 Commitment, 16 Objective, 38 Action",
+        "  6 commitments, 16 objectives, 38 actions",
         WELWYN_RAG,
     ]
 

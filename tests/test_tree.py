@@ -38,7 +38,8 @@ from asbdesk.json_io import export_desk
 from asbdesk.models import Department, Node, Officer, Partner, Plan
 from asbdesk.plan_tree import PlanTree, TreeItem
 from asbdesk.rag import Status
-from asbdesk.tree import TreeError, letter_ref
+from asbdesk.refs import letter_ref
+from asbdesk.tree import TreeError
 
 WELWYN_LEVELS = ["Commitment", "Objective", "Action"]
 

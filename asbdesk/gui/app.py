@@ -52,7 +52,12 @@ class DeskController(QObject):
             old.desk.close()
             old.deleteLater()
         else:
-            window.resize(1366, 768)
+            # A laptop's 1366×768 where it fits; on a scaled screen (1920×1080 at 150 % is
+            # 1280×720) no larger than the screen, so nothing opens out of sight.
+            screen = window.screen().availableGeometry()
+            window.resize(
+                min(1366, screen.width() * 19 // 20), min(768, screen.height() * 19 // 20)
+            )
         self.window = window
         settings.remember_desk(desk.path)
         window.show()

@@ -3,9 +3,12 @@ a plan's settings. Each checks what was typed and says what is wrong before acce
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -34,6 +37,20 @@ from asbdesk.rag import DEFAULT_COLOUR_KEY, STATUS_ORDER, Status
 from asbdesk.who import current_user
 
 
+class _CtrlReturn(QObject):
+    def __init__(self, accept: Callable[[], None], parent: QObject) -> None:
+        super().__init__(parent)
+        self.accept = accept
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            ctrl = event.modifiers() & Qt.KeyboardModifier.ControlModifier
+            if ctrl and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.accept()
+                return True
+        return False
+
+
 class _FormDialog:
     """A dialog loaded from `ui/NAME`, whose OK first runs `validate()`."""
 
@@ -44,6 +61,14 @@ class _FormDialog:
         self.buttons = child(loaded, QDialogButtonBox, "buttonBox")
         self.buttons.accepted.connect(self._accept)
         self.buttons.rejected.connect(self.dialog.reject)
+        # In a dialog whose main field is multi-line text, Return makes a new line;
+        # Ctrl+Return is how the keyboard says OK. Text boxes keep Ctrl+Return for
+        # themselves, so they are asked to pass it on.
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self.dialog, self._accept)
+        self._ctrl_return = _CtrlReturn(self._accept, self.dialog)
+        for box in self.dialog.findChildren(QPlainTextEdit):
+            box.installEventFilter(self._ctrl_return)
 
     def _accept(self) -> None:
         if self.validate():
@@ -109,21 +134,27 @@ class AddUpdateDialog(_FormDialog):
         self.message = child(self.dialog, QLabel, "messageLabel")
         self.message.clear()
         self.date_edit.setText(format_date(today))
-        q = Quarter.of(today)
-        quarters = [q.previous().previous(), q.previous(), q, q.next()]
-        self.period_combo.addItems([x.label for x in quarters] + [q.year.label])
-        self.period_combo.setCurrentText(q.label)
+        self._offer_periods(today)
         self.author_edit.setText(current_user())
         _status_items(self.status_combo, status)
         self.date_edit.editingFinished.connect(self._date_to_period)
         self.text_edit.setFocus()
+
+    def _offer_periods(self, day: date) -> None:
+        """The quarters around the update's date, and its financial year; the date's own
+        quarter chosen. An officer may still type another period."""
+        q = Quarter.of(day)
+        quarters = [q.previous().previous(), q.previous(), q, q.next()]
+        self.period_combo.clear()
+        self.period_combo.addItems([x.label for x in quarters] + [q.year.label])
+        self.period_combo.setCurrentText(q.label)
 
     def _date_to_period(self) -> None:
         try:
             day = parse_target_date(self.date_edit.text())
         except DateFormError:
             return
-        self.period_combo.setCurrentText(Quarter.of(day).label)
+        self._offer_periods(day)
 
     def validate(self) -> bool:
         problems = []

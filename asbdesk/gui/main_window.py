@@ -43,6 +43,8 @@ from asbdesk.gui.status_delegate import StatusDelegate
 from asbdesk.gui.tree_model import Column, PlanTreeModel
 from asbdesk.plan_tree import PLAN_IDS_SQL
 from asbdesk.rag import STATUS_ORDER, Status
+from asbdesk.refs import next_ref
+from asbdesk.words import count
 
 if TYPE_CHECKING:
     from asbdesk.gui.node_editor import NodeEditor
@@ -68,6 +70,9 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self.ops.changed.connect(self._on_changed)
         self._warmed = False
+        self._expansion_before_filter: set[int] | None = None
+        self._expansion_before_reset: set[int] = set()
+        self.model.modelAboutToBeReset.connect(self._remember_expansion)
         self.reload_plans()
 
     # -- layout ------------------------------------------------------------------
@@ -78,7 +83,7 @@ class MainWindow(QMainWindow):
         self.plan_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        self.plan_combo.setMinimumContentsLength(40)
+        self.plan_combo.setMinimumContentsLength(58)
         self.plan_combo.currentIndexChanged.connect(self._plan_picked)
 
         self.filter_bar = FilterBar()
@@ -141,11 +146,13 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setChildrenCollapsible(False)
+        self.splitter.setSizes([600, 400])  # in proportion: the details get two fifths
 
         self.indicators = IndicatorsView(self.desk)
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.splitter, "&Plan")
-        self.tabs.addTab(self.indicators, "&Indicators")
+        # No mnemonics on the tabs: Alt+P and Alt+I belong to fields; View ▸ switches tabs.
+        self.tabs.addTab(self.splitter, "Plan")
+        self.tabs.addTab(self.indicators, "Indicators")
         self.tabs.currentChanged.connect(lambda _i: self._fill_indicators())
         self.setCentralWidget(self.tabs)
 
@@ -161,7 +168,11 @@ class MainWindow(QMainWindow):
         slot: Callable[[], object],
         shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
         tip: str = "",
+        *,
+        in_tree: bool = False,
     ) -> QAction:
+        """A menu action; `in_tree` keys act only while the tree has the focus, so Alt+Down
+        in a list box or Delete in a text box never changes the plan."""
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
@@ -172,7 +183,11 @@ class MainWindow(QMainWindow):
             )
         action.triggered.connect(lambda _checked=False: slot())
         menu.addAction(action)
-        self.addAction(action)
+        if in_tree:
+            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+            self.view.addAction(action)
+        else:
+            self.addAction(action)
         return action
 
     def _build_actions(self) -> None:
@@ -196,7 +211,7 @@ class MainWindow(QMainWindow):
         )
         m.addSeparator()
         self._action(m, "New &plan…", self.new_plan, None, "Add an empty plan to this desk")
-        self._action(
+        self.plan_settings_action = self._action(
             m,
             "Plan &settings…",
             self.plan_settings,
@@ -219,35 +234,44 @@ class MainWindow(QMainWindow):
         self.undo_action, self.redo_action = undo, redo
         m.addSeparator()
         self.add_sibling_action = self._action(
-            m, "Add &sibling", self.add_sibling, "Ctrl+Return", "Add a node after the selected one"
+            m, "Add &sibling", self.add_sibling, "Ctrl+Return", "Add an item after the selected one"
         )
         self.add_child_action = self._action(
             m,
             "Add c&hild",
             self.add_child,
             "Ctrl+Shift+Return",
-            "Add a node under the selected one",
+            "Add an item under the selected one",
         )
-        self._action(m, "Re&name", self.rename, "F2", "Rename the selected node in place")
+        self._action(m, "Re&name", self.rename, "F2", "Rename the selected item", in_tree=True)
         self.delete_action = self._action(
             m,
             "&Delete…",
             self.delete,
             QKeySequence.StandardKey.Delete,
-            "Delete the selected node and everything under it",
+            "Delete the selected item and everything under it",
+            in_tree=True,
         )
         m.addSeparator()
-        self._action(m, "Move &up", lambda: self._move("shift", -1), "Alt+Up")
-        self._action(m, "Move do&wn", lambda: self._move("shift", 1), "Alt+Down")
+        self._action(m, "Move &up", lambda: self._move("shift", -1), "Alt+Up", in_tree=True)
+        self._action(m, "Move do&wn", lambda: self._move("shift", 1), "Alt+Down", in_tree=True)
         self._action(
             m,
             "&Indent",
             lambda: self._move("indent"),
             "Alt+Right",
-            "Make it a child of the node above",
+            "Make it a child of the item above",
+            in_tree=True,
         )
-        self._action(m, "&Outdent", lambda: self._move("outdent"), "Alt+Left", "Move it up a level")
         self._action(
+            m,
+            "&Outdent",
+            lambda: self._move("outdent"),
+            "Alt+Left",
+            "Move it up a level",
+            in_tree=True,
+        )
+        self.renumber_action = self._action(
             m, "Renumber re&fs", self.renumber, None, "Number the refs 1, 1.1, a) … in plan order"
         )
         m.addSeparator()
@@ -267,16 +291,27 @@ class MainWindow(QMainWindow):
         self._action(m, "C&lear filter", self.filter_bar.clear, "Ctrl+Shift+F")
         self._action(m, "&Expand all", self.view.expandAll, "Ctrl+E")
         self._action(m, "&Collapse all", self.view.collapseAll, "Ctrl+Shift+E")
-        self._action(m, "Go to the &tree", self.view.setFocus, "Ctrl+1")
+        self._action(m, "Go to the &tree", self.show_tree, "Ctrl+1")
+        self._action(
+            m, "&Indicators", lambda: self.tabs.setCurrentWidget(self.indicators), "Ctrl+I"
+        )
         self._action(m, "Go to the &details", lambda: self.editor.ref_edit.setFocus(), "Ctrl+2")
 
         m = bar.addMenu("&Help")
         self._action(m, "&About asbdesk", self.about)
 
+        # Actions that need a plan on screen; off on a desk that has none yet.
+        self._plan_actions = [
+            self.add_sibling_action,
+            self.add_child_action,
+            self.delete_action,
+            self.renumber_action,
+            self.plan_settings_action,
+        ]
         tools = QToolBar("Plan")
         tools.setObjectName("planToolbar")
         tools.setMovable(False)
-        label = QLabel(" &Plan: ")
+        label = QLabel(" Pla&n: ")
         label.setBuddy(self.plan_combo)
         tools.addWidget(label)
         tools.addWidget(self.plan_combo)
@@ -321,6 +356,11 @@ class MainWindow(QMainWindow):
         else:
             self._show_node(None)
         self._update_counts()
+        has_plan = plan_id is not None
+        for action in self._plan_actions:
+            action.setEnabled(has_plan)
+        if not has_plan:
+            self.statusBar().showMessage("This desk has no plan yet: use File ▸ New plan…")
 
     def _fill_indicators(self) -> None:
         """The indicators tab is read when it is shown, not with every plan switch."""
@@ -375,6 +415,7 @@ class MainWindow(QMainWindow):
         editor.commit_pending()
         if node_id != editor.node_id:
             editor.show_node(node_id)
+            self.editor_scroll.verticalScrollBar().setValue(0)  # start at its ref and title
 
     @property
     def editor(self) -> NodeEditor:
@@ -396,28 +437,34 @@ class MainWindow(QMainWindow):
         return f"New {self.model.tree.settings.level_name(depth).lower()}"
 
     def add_sibling(self) -> None:
-        plan_id = self.current_plan_id()
-        if plan_id is None or self.model.tree is None:
-            return
         node_id = self.selected_node_id()
-        if node_id is None:
-            fields = {"title": self._new_title(0)}
-            self._add(self.ops.commands().AddNode(plan_id, None, None, fields, label="Add"))
+        tree = self.model.tree
+        if node_id is None or tree is None:
+            self._add_under(None, None)
             return
-        item = self.model.tree.by_id[node_id]
+        item = tree.by_id[node_id]
         parent_id = None if item.parent is None or item.parent.id == 0 else item.parent.id
-        fields = {"title": self._new_title(item.depth)}
-        add = self.ops.commands().AddNode
-        self._add(add(plan_id, parent_id, item.row + 1, fields, label="Add sibling"))
+        self._add_under(parent_id, item.row + 1, label="Add sibling")
 
     def add_child(self) -> None:
+        self._add_under(self.selected_node_id(), None, label="Add child")
+
+    def _add_under(self, parent_id: int | None, row: int | None, label: str = "Add") -> None:
+        """A new item under `parent_id` at `row` (the end when None), titled by its level."""
         plan_id = self.current_plan_id()
-        if plan_id is None or self.model.tree is None:
+        tree = self.model.tree
+        if plan_id is None or tree is None:
             return
-        node_id = self.selected_node_id()
-        depth = 0 if node_id is None else self.model.tree.by_id[node_id].depth + 1
-        fields = {"title": self._new_title(depth)}
-        self._add(self.ops.commands().AddNode(plan_id, node_id, None, fields, label="Add child"))
+        parent = tree.parent_item(parent_id)
+        depth = 0 if parent_id is None else parent.depth + 1
+        siblings = [c.ref for c in parent.children]
+        # At the end it continues the run (1.3 → 1.4); in the middle any ref would break
+        # the sequence, so it is left for the officer or Renumber refs.
+        at_end = row is None or row >= len(siblings)
+        levels = len(tree.settings.level_names)
+        ref = next_ref(parent.ref, siblings, depth, levels) if at_end else ""
+        fields = {"title": self._new_title(depth), "ref": ref}
+        self._add(self.ops.commands().AddNode(plan_id, parent_id, row, fields, label=label))
 
     def _add(self, command: Any) -> None:
         if self.ops.run(command) and command.node_id is not None:
@@ -444,7 +491,7 @@ class MainWindow(QMainWindow):
             name = name[:79] + "…"
         text = f"Delete “{name}”"
         if below:
-            text += f" and the {below} node{'s' if below != 1 else ''} under it"
+            text += f" and the {count(below, 'item')} under it"
         text += "?\n\nYou can undo this with Ctrl+Z."
         answer = QMessageBox.question(
             self,
@@ -473,7 +520,7 @@ class MainWindow(QMainWindow):
         answer = QMessageBox.question(
             self,
             "Renumber refs",
-            "Give every node a new ref in plan order (1, 1.1 …; the lowest level of a "
+            "Give every item a new ref in plan order (1, 1.1 …; the lowest level of a "
             "three-level plan is lettered a), b) …)?\n\nYou can undo this with Ctrl+Z.",
         )
         if answer == QMessageBox.StandardButton.Yes:
@@ -530,6 +577,10 @@ class MainWindow(QMainWindow):
                 f"Updates and changes will be credited to {name.strip()}.", 6000
             )
 
+    def show_tree(self) -> None:
+        self.tabs.setCurrentIndex(0)
+        self.view.setFocus()
+
     def focus_search(self) -> None:
         self.tabs.setCurrentIndex(0)
         self.filter_bar.search.setFocus()
@@ -549,7 +600,7 @@ class MainWindow(QMainWindow):
                 if self._editor is not None:
                     self._editor.set_tree(self.model.tree)
                 self._refresh_people()
-                self._expand_top()
+                self._restore_expanded(self._expansion_before_reset)
                 self.select_node(keep)
                 if change.plan_id == self.current_plan_id():
                     self.plan_combo.setItemText(self.plan_combo.currentIndex(), self._plan_title())
@@ -592,15 +643,38 @@ class MainWindow(QMainWindow):
 
     def _filter(self, criteria: FilterCriteria) -> None:
         keep = self.selected_node_id()
+        if criteria.active and self._expansion_before_filter is None:
+            self._expansion_before_filter = self._expanded_ids()
         self.proxy.set_criteria(criteria)
         if criteria.active:
             self.view.expandAll()
+        elif self._expansion_before_filter is not None:
+            # Back to the tree as the officer had it before filtering.
+            self._restore_expanded(self._expansion_before_filter)
+            self._expansion_before_filter = None
         if keep is not None:
             self.select_node(keep)
         shown = sum(1 for _ in self._visible_rows())
         self.statusBar().showMessage(
-            f"Filter: {shown} node{'s' if shown != 1 else ''} shown" if criteria.active else "", 0
+            f"Filter: {count(shown, 'item')} shown" if criteria.active else "", 0
         )
+
+    def _expanded_ids(self) -> set[int]:
+        return {
+            node_id
+            for idx in self._visible_rows()
+            if self.view.isExpanded(idx)
+            and (node_id := self.model.node_id(self.proxy.mapToSource(idx))) is not None
+        }
+
+    def _restore_expanded(self, ids: set[int]) -> None:
+        for node_id in ids:
+            idx = self.proxy.mapFromSource(self.model.index_of(node_id))
+            if idx.isValid():
+                self.view.expand(idx)
+
+    def _remember_expansion(self) -> None:
+        self._expansion_before_reset = self._expanded_ids()
 
     def _visible_rows(self) -> list[QModelIndex]:
         out: list[QModelIndex] = []
@@ -625,9 +699,8 @@ class MainWindow(QMainWindow):
             parts.append(_chip_html(st, n))
         parts.append(f"Not set&nbsp;{counts.get(None, 0)}")
         total = sum(counts.values())
-        self.rag_label.setText(
-            f"{total} {tree.settings.level_names[-1].lower()}s: " + " &nbsp; ".join(parts)
-        )
+        lowest = tree.settings.level_names[-1].lower()
+        self.rag_label.setText(f"{count(total, lowest)}: " + " &nbsp; ".join(parts))
         self.rag_label.setAccessibleName(
             "RAG counts: "
             + ", ".join(f"{st.word} {counts.get(st, 0)}" for st in STATUS_ORDER)

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from asbdesk.changes import NodeChanged, NodeRemoved, PlanChanged
 from asbdesk.gui.operations import Operations
-from asbdesk.gui.uiload import child, load_ui
+from asbdesk.gui.uiload import child, guard_wheel, load_ui
 from asbdesk.node_record import NodeRecord, read_node
 from asbdesk.periods import DateFormError, format_date, parse_target_date
 from asbdesk.plan_tree import PlanTree
@@ -84,6 +84,8 @@ class NodeEditor(QWidget):
         self.extras = child(form, QTableWidget, "extrasTable")
         self.extras_heading = child(form, QLabel, "extrasHeading")
 
+        for combo in (self.status_combo, self.department_edit):
+            guard_wheel(combo)
         self.status_combo.addItem("Not set", None)
         for st in STATUS_ORDER:
             self.status_combo.addItem(st.word, st.value)
@@ -95,9 +97,10 @@ class NodeEditor(QWidget):
         ms_header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for c in (1, 2, 3):
             ms_header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+        # Two columns, so an update stays readable in a narrow panel: when, and what.
         up_header = self.updates.horizontalHeader()
-        up_header.setStretchLastSection(False)
-        up_header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        up_header.setStretchLastSection(True)
+        up_header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.extras.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
 
         self.ref_edit.editingFinished.connect(lambda: self._save_text("ref", self.ref_edit.text()))
@@ -177,6 +180,11 @@ class NodeEditor(QWidget):
         self._fill_extras(node)
 
     def _show_status(self, node: NodeRecord) -> None:
+        if self.tree is not None:
+            key = self.tree.settings.colour_key
+            for i in range(1, self.status_combo.count()):
+                meaning = key.get(self.status_combo.itemData(i), "")
+                self.status_combo.setItemData(i, meaning, Qt.ItemDataRole.ToolTipRole)
         i = self.status_combo.findData(node.status.value if node.status else None)
         self.status_combo.setCurrentIndex(max(i, 0))
         self.status_reason.setText(f"Reason: {node.status_reason}" if node.status_reason else "")
@@ -224,19 +232,14 @@ class NodeEditor(QWidget):
         self.updates.setRowCount(len(live))
         for r, u in enumerate(live):
             status = Status.parse(u.status)
-            values = [
-                format_date(u.date),
-                u.period,
-                u.text,
-                u.author,
-                status.word if status else "",
-            ]
-            for c, v in enumerate(values):
-                cell = QTableWidgetItem(v)
+            byline = ", ".join(x for x in (u.author, status.word if status else "") if x)
+            when = QTableWidgetItem(f"{format_date(u.date)}\n{u.period}".strip())
+            what = QTableWidgetItem(f"{u.text}\n— {byline}" if byline else u.text)
+            what.setToolTip(u.text)
+            for c, cell in enumerate((when, what)):
                 cell.setData(ID_ROLE, u.id)
-                cell.setToolTip(v if c == 2 else "")
+                cell.setTextAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
                 self.updates.setItem(r, c, cell)
-        self.updates.resizeColumnToContents(0)
         self.updates.resizeRowsToContents()
 
     def _fill_extras(self, node: NodeRecord) -> None:
@@ -308,7 +311,9 @@ class NodeEditor(QWidget):
         try:
             new = parse_target_date(text) if text else None
         except DateFormError as exc:
-            self.target_message.setText(f"{exc} The target date was not changed.")
+            node = self._current()
+            kept = format_date(node.target_date) if node and node.target_date else "not set"
+            self.target_message.setText(f"{exc} The target date is still {kept}.")
             self.target_message.setVisible(True)
             return
         self.target_message.setVisible(False)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from PySide6.QtCore import QFile, QIODevice
+from PySide6.QtCore import QEvent, QFile, QIODevice, QObject, Qt
 from PySide6.QtUiTools import QUiLoader
 from PySide6.QtWidgets import QWidget
 
@@ -37,3 +37,21 @@ def child(root: QWidget, kind: type[W], name: str) -> W:
     if found is None:
         raise LookupError(f"{kind.__name__} {name!r} is missing from the form")
     return found
+
+
+class _WheelGuard(QObject):
+    """Passes a wheel turn to a box only when the officer has put the focus in it, so
+    scrolling down the details panel never changes a status or a department on the way."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Wheel and isinstance(watched, QWidget):
+            if not watched.hasFocus():
+                event.ignore()  # the scroll area beneath scrolls instead
+                return True
+        return False
+
+
+def guard_wheel(widget: QWidget) -> None:
+    widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+    guard = _WheelGuard(widget)
+    widget.installEventFilter(guard)

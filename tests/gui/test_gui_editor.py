@@ -85,8 +85,9 @@ def test_add_an_update_shows_it_first_in_the_history_and_in_the_tree(welwyn, qtb
 
     assert seen == {"date": uk(TODAY), "period": "Q3 2019/20", "modal": True}
     assert editor.updates.rowCount() == history + 1
-    top = [editor.updates.item(0, c).text() for c in range(3)]
-    assert top == ["15/11/2019", "Q3 2019/20", "Survey now sent by text on closure; 41% returned."]
+    top = [editor.updates.item(0, c).text() for c in range(2)]
+    assert top[0] == "15/11/2019\nQ3 2019/20"
+    assert top[1].startswith("Survey now sent by text on closure; 41% returned.\n— ")
     assert cell(row_at(welwyn, "1", *SURVEYS), Column.LAST_UPDATE) == "15/11/2019"
     assert saved_fields(demo_desk, node)["updates"][-1] == (
         TODAY,
@@ -96,12 +97,12 @@ def test_add_an_update_shows_it_first_in_the_history_and_in_the_tree(welwyn, qtb
 
     undo_key(welwyn, qtbot)
     assert editor.updates.rowCount() == history
-    assert all("41% returned" not in editor.updates.item(r, 2).text() for r in range(history))
+    assert all("41% returned" not in editor.updates.item(r, 1).text() for r in range(history))
     assert cell(row_at(welwyn, "1", *SURVEYS), Column.LAST_UPDATE) == "31/01/2019"
     assert len(saved_fields(demo_desk, node)["updates"]) == history
 
     redo_key(welwyn, qtbot)
-    assert editor.updates.item(0, 2).text() == "Survey now sent by text on closure; 41% returned."
+    assert editor.updates.item(0, 1).text().startswith("Survey now sent by text on closure")
     assert cell(row_at(welwyn, "1", *SURVEYS), Column.LAST_UPDATE) == "15/11/2019"
 
 
@@ -169,12 +170,10 @@ def test_change_a_status_with_a_reason(welwyn, qtbot, demo_desk):
     assert editor.status_combo.currentText() == "Green"
     assert editor.status_reason.text() == "Reason: Surveys restarted in October"
     assert editor.updates.rowCount() == history + 1
-    assert [editor.updates.item(0, c).text() for c in (0, 1, 2, 4)] == [
-        "15/11/2019",
-        "Q3 2019/20",
-        "Status Red → Green: Surveys restarted in October",
-        "Green",
-    ]
+    when, what = (editor.updates.item(0, c).text() for c in range(2))
+    assert when == "15/11/2019\nQ3 2019/20"
+    assert what.startswith("Status Red → Green: Surveys restarted in October\n— ")
+    assert what.endswith(", Green")
     desk = saved_fields(demo_desk, node)
     assert (desk["status"], desk["status_reason"]) == ("green", "Surveys restarted in October")
 
@@ -187,7 +186,7 @@ def test_change_a_status_with_a_reason(welwyn, qtbot, demo_desk):
 
     redo_key(welwyn, qtbot)
     assert cell(row_at(welwyn, "1", *SURVEYS), Column.STATUS) == "Green"
-    assert editor.updates.item(0, 2).text() == "Status Red → Green: Surveys restarted in October"
+    assert editor.updates.item(0, 1).text().startswith("Status Red → Green: Surveys restarted")
     assert saved_fields(demo_desk, node)["status"] == "green"
 
 
@@ -225,7 +224,7 @@ def test_a_target_date_that_cannot_be_read_is_refused_and_not_saved(welwyn, qtbo
 
     assert editor.target_message.isVisible()
     assert "'Sept 20155'" in editor.target_message.text()
-    assert "not changed" in editor.target_message.text()
+    assert "The target date is still not set." in editor.target_message.text()
     assert saved_fields(demo_desk, node)["target_date"] is None
     assert cell(row_at(welwyn, "1", *FEEDBACK), Column.TARGET) == ""
     assert welwyn.ops.undo_stack.count() == 0

@@ -38,7 +38,7 @@ def test_typing_a_word_shows_the_matches_in_their_place(welwyn, qtbot):
 
     assert shown_rows(welwyn) == [("1",), ("1", "1.3"), ("1", "1.3", "b)")]
     assert welwyn.view.isExpanded(row_at(welwyn, "1", "1.3"))  # the match is on screen
-    assert welwyn.statusBar().currentMessage() == "Filter: 3 nodes shown"
+    assert welwyn.statusBar().currentMessage() == "Filter: 3 items shown"
 
 
 def test_enter_filters_at_once_and_the_search_ignores_case(welwyn, qtbot):
@@ -150,7 +150,7 @@ def test_filters_combine_and_clear_shows_everything(welwyn, qtbot):
 def test_nothing_matches(welwyn, qtbot):
     _type_search(welwyn, qtbot, "zebra crossing")
     assert shown_rows(welwyn) == []
-    assert welwyn.statusBar().currentMessage() == "Filter: 0 nodes shown"
+    assert welwyn.statusBar().currentMessage() == "Filter: 0 items shown"
 
 
 def test_a_newly_named_lead_can_be_picked_in_the_person_filter(welwyn, qtbot):

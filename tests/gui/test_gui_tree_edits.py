@@ -181,7 +181,7 @@ def test_delete_a_node_with_its_actions_then_undo_and_redo(welwyn, qtbot, demo_d
 
     assert len(asked) == 1
     assert "1.2 Develop a Risk Assessment for identifying need" in asked[0]
-    assert "the 3 nodes under it" in asked[0]
+    assert "the 3 items under it" in asked[0]
     assert child_titles(row_at(welwyn, "1")) == [t for t in objectives if t != objectives[1]]
     assert not any(r[:2] == ("1", "1.2") for r in shown_rows(welwyn))
     assert "Amber 2" in welwyn.rag_label.accessibleName()
@@ -382,7 +382,7 @@ def test_add_child_makes_a_new_action_ready_to_name(welwyn, qtbot, demo_desk):
     assert cell(current, Column.TITLE) == "New action"
     assert current.parent().siblingAtColumn(0) == row_at(welwyn, "1", "1.3")
     new = node_id(welwyn, current)
-    assert welwyn.editor.heading.text() == "Action"  # a new node has no ref yet
+    assert welwyn.editor.heading.text() == "Action c)"  # the next letter after a) and b)
     assert welwyn.view.state() == QAbstractItemView.State.EditingState
     editor = QApplication.focusWidget()
     assert isinstance(editor, QLineEdit)
@@ -405,7 +405,7 @@ def test_add_child_of_a_commitment_is_a_new_objective(welwyn, qtbot):
     select_row(welwyn, row_at(welwyn, "6"))
     welwyn.add_child_action.trigger()
     assert child_titles(row_at(welwyn, "6"))[-1] == "New objective"
-    assert welwyn.editor.heading.text() == "Objective"
+    assert welwyn.editor.heading.text() == "Objective 6.4"  # after 6.1, 6.2, 6.3
     editor = QApplication.focusWidget()
     assert isinstance(editor, QLineEdit) and editor.text() == "New objective"
 
@@ -441,6 +441,7 @@ def test_ctrl_return_adds_a_sibling(welwyn, qtbot):
     select_row(welwyn, row_at(welwyn, "2"))
     focus(qtbot, welwyn.view)
     qtbot.keyClick(welwyn.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    # Put between 2 and 3, so no ref is guessed: the run would read 1, 2, 7, 3 …
     assert [r for r in shown_rows(welwyn) if len(r) == 1][2] == ("",)
     assert cell(welwyn.proxy.index(2, 0), Column.TITLE) == "New commitment"
     assert welwyn.view.state() == QAbstractItemView.State.EditingState
