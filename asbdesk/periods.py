@@ -182,13 +182,14 @@ def format_date(day: date | None) -> str:
 # ---------------------------------------------------------------------------------------
 # Reading periods
 
-# The separator between the years may be a hyphen or, pasted from Word, an en dash.
+# The separator between the years may be a hyphen or, pasted from Word, an en dash; a
+# quarter may be written Q4, Qtr 4 or Quarter 4.
 _PERIOD_RE = re.compile(
     r"""
-    (?:Q\s*(?P<q_before>\d{1,2})[\s,]+)?
+    (?:(?:Quarter|Qtr|Q)\s*(?P<q_before>\d{1,2})[\s,]+)?
     (?:FY\s*)?
     (?P<first>\d{4})\s*[/\-\u2013]\s*(?P<second>\d{4}|\d{2})
-    (?:[\s,]+Q\s*(?P<q_after>\d{1,2}))?
+    (?:[\s,]+(?:Quarter|Qtr|Q)\s*(?P<q_after>\d{1,2}))?
     """,
     re.IGNORECASE | re.VERBOSE,
 )

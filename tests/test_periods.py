@@ -364,3 +364,8 @@ def test_format_date() -> None:
 def test_format_date_round_trips() -> None:
     day = date(2019, 11, 5)
     assert parse_target_date(format_date(day)) == day
+
+
+@pytest.mark.parametrize("text", ["Qtr 4 2019/20", "Quarter 4 2019/20", "qtr4 2019-20"])
+def test_quarters_written_out_as_officers_do(text: str) -> None:
+    assert parse_target_date(text) == date(2020, 3, 31)

@@ -113,10 +113,11 @@ class MainWindow(QMainWindow):
         header.setSectionResizeMode(Column.TITLE, QHeaderView.ResizeMode.Stretch)
         fm = self.view.fontMetrics()
         widths = {
-            Column.REF: fm.horizontalAdvance("0") * 9 + 40,
-            Column.LEAD: fm.horizontalAdvance("M") * 12,
-            Column.TARGET: fm.horizontalAdvance("00/00/0000") + 24,
-            Column.STATUS: fm.horizontalAdvance("Not started") + fm.height() * 3 + 12,
+            # Room for three levels of indent and a ref like "1.10"; the title gets the rest.
+            Column.REF: fm.horizontalAdvance("0") * 5 + self.view.indentation() * 3,
+            Column.LEAD: fm.horizontalAdvance("M") * 9,
+            Column.TARGET: fm.horizontalAdvance("00/00/0000") + 16,
+            Column.STATUS: fm.horizontalAdvance("Not started") + fm.height() * 2 + 12,
             Column.DELIVERED: fm.horizontalAdvance("Delivered %") + 16,
             Column.LAST_UPDATE: fm.horizontalAdvance("Last update") + 20,
         }

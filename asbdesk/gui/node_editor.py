@@ -225,6 +225,7 @@ class NodeEditor(QWidget):
                     )
                 self.milestones.setItem(r, c, cell)
         self.milestones.resizeRowsToContents()
+        _fit_height(self.milestones, rows=len(live), least=2, most=8)
         self.remove_milestone_button.setEnabled(bool(live))
 
     def _fill_updates(self, node: NodeRecord) -> None:
@@ -241,6 +242,7 @@ class NodeEditor(QWidget):
                 cell.setTextAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
                 self.updates.setItem(r, c, cell)
         self.updates.resizeRowsToContents()
+        _fit_height(self.updates, rows=len(live), least=2, most=6)
 
     def _fill_extras(self, node: NodeRecord) -> None:
         self.extras.setRowCount(len(node.extras))
@@ -417,3 +419,13 @@ def _count(text: str) -> int | None:
     if value < 0:
         raise ValueError("A milestone count cannot be negative.")
     return value
+
+
+def _fit_height(table: QTableWidget, rows: int, least: int, most: int) -> None:
+    """As tall as its rows (within least..most of them), so the panel shows what follows."""
+    header = table.horizontalHeader().height()
+    shown = max(least, min(rows, most))
+    heights = [table.rowHeight(r) for r in range(min(rows, shown))]
+    default = table.verticalHeader().defaultSectionSize()
+    body = sum(heights) + default * (shown - len(heights))
+    table.setFixedHeight(header + body + 2 * table.frameWidth() + 2)
