@@ -77,7 +77,16 @@ def make_engine(path: Path) -> Engine:
     from sqlalchemy import create_engine, event
 
     engine = create_engine(f"sqlite:///{path}")
-    event.listen(engine, "connect", _on_connect)
+
+    def connect(dbapi_connection: Any, record: Any) -> None:
+        # Python's sqlite3 starts transactions only before INSERT, UPDATE and DELETE, so a
+        # migration's CREATE and DROP would commit one by one. SQLAlchemy's recipe: let
+        # the driver autocommit and say BEGIN ourselves, so every transaction is whole.
+        dbapi_connection.isolation_level = None
+        _on_connect(dbapi_connection, record)
+
+    event.listen(engine, "connect", connect)
+    event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
     return engine
 
 
@@ -242,9 +251,23 @@ def _upgrade(path: Path) -> None:
     engine = make_engine(path)
     try:
         cfg = _alembic_config()
-        with engine.begin() as conn:
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")
+        with engine.connect() as conn:
+            # Batch migrations rebuild a table by dropping the old one: with foreign keys
+            # on, that drop would cascade to every row that points at it. They are off for
+            # the migration (set outside any transaction, where SQLite honours it) and
+            # checked before it commits.
+            driver = conn.connection.driver_connection
+            assert driver is not None
+            driver.execute("PRAGMA foreign_keys=OFF")
+            with conn.begin():
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise DeskError(
+                        f"{path.name} could not be brought up to date: the new schema would "
+                        f"leave {len(broken)} broken links. The desk has not been changed."
+                    )
     except DBAPIError as exc:
         raise DeskError(f"{path.name} could not be brought up to date: {exc.orig}") from exc
     finally:

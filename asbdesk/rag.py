@@ -178,10 +178,18 @@ def disagreement(status: Status | None, suggestion: Suggestion | None) -> str | 
 
 
 def worst(statuses: Iterable[Status | None]) -> Status | None:
-    """The roll-up of children's statuses: the worst rated one; Grey only if all are Grey."""
-    rated = [s for s in statuses if s is not None]
+    """The roll-up of children's statuses: the worst rated one; Grey only if all are Grey.
+
+    A child with no status counts as Not started once a sibling is rated (Grey is not
+    rated), so a parent
+    is Blue ("all actions completed") only when every rated child really is Blue.
+    """
+    given = list(statuses)
+    rated = [s for s in given if s is not None]
     if not rated:
         return None
+    if len(rated) < len(given) and any(s in _SEVERITY for s in rated):
+        rated.append(Status.NOT_STARTED)
     scored = [s for s in rated if s in _SEVERITY]
     if not scored:
         return Status.GREY

@@ -299,3 +299,46 @@ def test_save_a_copy_holds_the_same_plans_and_refuses_the_desk_itself(demo_desk,
     assert not (tmp_path / "copy.asbdesk.part").exists()
     with pytest.raises(ValueError, match="different file"):
         copy_database(demo_desk.path, demo_desk.path)
+
+
+def test_migrations_run_with_foreign_keys_off_and_are_checked(tmp_path, monkeypatch):
+    """A batch migration drops and rebuilds tables; with foreign keys on, the drop would
+    cascade and empty the desk. So they are off while migrating, and checked after."""
+    from alembic import command
+
+    real_upgrade = command.upgrade
+    seen: list[int] = []
+
+    def upgrade(cfg, revision):
+        conn = cfg.attributes["connection"]
+        seen.append(conn.exec_driver_sql("PRAGMA foreign_keys").scalar())
+        real_upgrade(cfg, revision)
+
+    monkeypatch.setattr(command, "upgrade", upgrade)
+    with open_desk(tmp_path / "new.asbdesk") as desk:
+        with desk.engine.connect() as conn:  # and on again for the desk's own work
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    assert seen == [0]
+
+
+def test_a_migration_that_would_break_links_is_refused_and_rolled_back(tmp_path, monkeypatch):
+    from alembic import command
+
+    from asbdesk.desk import DeskError
+
+    def upgrade(cfg, revision):
+        conn = cfg.attributes["connection"]
+        conn.exec_driver_sql("CREATE TABLE parent (id INTEGER PRIMARY KEY)")
+        conn.exec_driver_sql(
+            "CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES parent(id))"
+        )
+        conn.exec_driver_sql("INSERT INTO child (id, parent_id) VALUES (1, 99)")
+
+    monkeypatch.setattr(command, "upgrade", upgrade)
+    target = tmp_path / "new.asbdesk"
+    with pytest.raises(DeskError, match="broken links"):
+        open_desk(target)
+    con = sqlite3.connect(target)
+    tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    con.close()
+    assert "child" not in tables  # nothing of the failed migration was kept

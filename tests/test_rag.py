@@ -302,3 +302,12 @@ def test_broxtowe_dropin_sessions_are_19_of_40(demo_desk: Desk) -> None:
     s = t.suggestion(item)
     assert s is not None
     assert "19 of 40 delivered" in s.why
+
+
+def test_a_parent_is_not_blue_while_a_child_has_no_status() -> None:
+    assert worst([Status.BLUE, None]) is Status.NOT_STARTED
+    assert worst([Status.BLUE, Status.BLUE]) is Status.BLUE
+    assert worst([Status.GREEN, None]) is Status.GREEN
+    assert worst([Status.RED, None, Status.BLUE]) is Status.RED
+    assert worst([None, None]) is None
+    assert worst([Status.GREY, None]) is Status.GREY  # nothing rated: still monitoring only
