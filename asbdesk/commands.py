@@ -227,7 +227,21 @@ class RenumberRefs:
 # ---------------------------------------------------------------------------------------
 # Fields of a node
 
-NODE_TEXT_FIELDS = ("ref", "title", "description", "outcome", "status_reason")
+# The status and its reason change only through ChangeStatus, which records the reason.
+NODE_FIELDS = ("ref", "title", "description", "outcome", "target_date")
+
+
+def set_fields(
+    record: Any, values: dict[str, Any], allowed: tuple[str, ...], old: dict[str, Any]
+) -> None:
+    """Set `values` on `record`, keeping each field's value from before the *first* do in
+    `old`: a redo must not take the values a failed undo left behind as the ones to return to."""
+    for name in values:
+        if name not in allowed:
+            raise ValueError(f"{name} is not a field that can be edited this way")
+    for name, value in values.items():
+        old.setdefault(name, getattr(record, name))
+        setattr(record, name, value)
 
 
 @dataclass
@@ -241,19 +255,12 @@ class EditNode:
 
     def do(self, desk: Desk) -> list[Change]:
         with desk.transaction() as s:
-            node = _node(s, self.node_id)
-            for name, value in self.changes.items():
-                if name not in (*NODE_TEXT_FIELDS, "target_date"):
-                    raise ValueError(f"{name} is not a field that can be edited this way")
-                self._old[name] = getattr(node, name)
-                setattr(node, name, value)
+            set_fields(_node(s, self.node_id), self.changes, NODE_FIELDS, self._old)
         return [NodeChanged(self.node_id)]
 
     def undo(self, desk: Desk) -> list[Change]:
         with desk.transaction() as s:
-            node = _node(s, self.node_id)
-            for name, value in self._old.items():
-                setattr(node, name, value)
+            set_fields(_node(s, self.node_id), self._old, NODE_FIELDS, {})
         return [NodeChanged(self.node_id)]
 
 
@@ -297,7 +304,8 @@ class SetPeople:
     def do(self, desk: Desk) -> list[Change]:
         with desk.transaction() as s:
             node = _node(s, self.node_id)
-            self._old = _people(node)
+            if self._old is None:  # as it was before the first do, for every undo
+                self._old = _people(node)
             self._apply(s, node, self.officers, self.department, self.partners)
         return [NodeChanged(self.node_id)]
 
@@ -365,7 +373,8 @@ class ChangeStatus:
     def do(self, desk: Desk) -> list[Change]:
         with desk.transaction() as s:
             node = _node(s, self.node_id)
-            self._old = (node.status, node.status_reason)
+            if self._old is None:  # as it was before the first do, for every undo
+                self._old = (node.status, node.status_reason)
             node.status = self.status.value if self.status else None
             node.status_reason = self.reason
             if self._update_id is None:
@@ -518,21 +527,16 @@ class EditMilestone:
     _old: dict[str, Any] = field(default_factory=dict)
 
     def do(self, desk: Desk) -> list[Change]:
-        return self._apply(desk, self.changes, remember=True)
+        return self._apply(desk, self.changes, self._old)
 
     def undo(self, desk: Desk) -> list[Change]:
-        return self._apply(desk, self._old, remember=False)
+        return self._apply(desk, self._old, {})
 
-    def _apply(self, desk: Desk, values: dict[str, Any], *, remember: bool) -> list[Change]:
+    def _apply(self, desk: Desk, values: dict[str, Any], old: dict[str, Any]) -> list[Change]:
         with desk.transaction() as s:
             ms = s.get(Milestone, self.milestone_id)
             assert ms is not None
-            for name, value in values.items():
-                if name not in MILESTONE_FIELDS:
-                    raise ValueError(f"{name} is not a milestone field")
-                if remember:
-                    self._old[name] = getattr(ms, name)
-                setattr(ms, name, value)
+            set_fields(ms, values, MILESTONE_FIELDS, old)
             _check_counts(ms)
             _touch(_node(s, self.node_id))
         return [NodeChanged(self.node_id)]
@@ -570,21 +574,18 @@ class EditPlan:
     _old: dict[str, Any] = field(default_factory=dict)
 
     def do(self, desk: Desk) -> list[Change]:
-        return self._apply(desk, self.changes, remember=True)
+        return self._apply(desk, self.changes, self._old)
 
     def undo(self, desk: Desk) -> list[Change]:
-        return self._apply(desk, self._old, remember=False)
+        return self._apply(desk, self._old, {})
 
-    def _apply(self, desk: Desk, values: dict[str, Any], *, remember: bool) -> list[Change]:
+    def _apply(self, desk: Desk, values: dict[str, Any], old: dict[str, Any]) -> list[Change]:
         with desk.transaction() as s:
             plan = s.get(Plan, self.plan_id)
             assert plan is not None
             # Checked as the plan will be, so a lone threshold or date is checked against the rest.
             check_plan_values({**{f: getattr(plan, f) for f in PLAN_FIELDS}, **values})
-            for name, value in values.items():
-                if remember:
-                    self._old[name] = getattr(plan, name)
-                setattr(plan, name, value)
+            set_fields(plan, values, PLAN_FIELDS, old)
         return [PlanChanged(self.plan_id)]
 
 

@@ -424,7 +424,7 @@ class MainWindow(QMainWindow):
             from asbdesk.gui.node_editor import NodeEditor
 
             editor = NodeEditor(self.ops)
-            editor.today = self.model.today
+            editor.clock = lambda: self.model.today
             editor.set_tree(self.model.tree)
             self.editor_scroll.setWidget(editor)
             self._editor = editor

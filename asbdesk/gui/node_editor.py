@@ -6,6 +6,7 @@ Save button. A target date that cannot be read is refused with a message and not
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -54,7 +55,7 @@ class NodeEditor(QWidget):
     def __init__(self, ops: Operations, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ops = ops
-        self.today = date.today()
+        self.clock: Callable[[], date] = date.today  # the window passes its own
         self.tree: PlanTree | None = None
         self.node_id: int | None = None
         self._loading = False
@@ -344,7 +345,7 @@ class NodeEditor(QWidget):
         dialog = StatusReasonDialog(f"{node.ref} {node.title}".strip(), old, new, self)
         if dialog.exec() and dialog.reason():
             change = self.ops.commands().ChangeStatus
-            self.ops.run(change(self.node_id, new, dialog.reason(), self.today))
+            self.ops.run(change(self.node_id, new, dialog.reason(), self.clock()))
         else:
             self.show_node(self.node_id)  # cancelled: show the status as it still is
 
@@ -361,7 +362,8 @@ class NodeEditor(QWidget):
         node = self._current()
         if node is None:
             return
-        dialog = AddUpdateDialog(f"{node.ref} {node.title}".strip(), node.status, self.today, self)
+        title = f"{node.ref} {node.title}".strip()
+        dialog = AddUpdateDialog(title, node.status, self.clock(), self)
         if dialog.exec():
             command = dialog.command(self.node_id)
             if command is not None:

@@ -10,7 +10,7 @@ import sqlite3
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QMessageBox, QWidget
 
@@ -78,10 +78,9 @@ class Operations(QObject):
         self.commands()
         self.desk.session().close()
 
-    def show_error(self, exc: BaseException) -> None:
-        box = QMessageBox(
-            QMessageBox.Icon.Warning, "asbdesk", user_message(exc), parent=self.window
-        )
+    def show_error(self, exc: BaseException, then: str = "") -> None:
+        text = f"{user_message(exc)}\n\n{then}" if then else user_message(exc)
+        box = QMessageBox(QMessageBox.Icon.Warning, "asbdesk", text, parent=self.window)
         box.setObjectName("errorMessage")
         box.open()
 
@@ -89,7 +88,10 @@ class Operations(QObject):
         try:
             changes = command.undo(self.desk) if undo else command.do(self.desk)
         except user_errors() as exc:
-            self.show_error(exc)
+            # The stack has already stepped past this command, but the desk has not: the
+            # history no longer matches the desk, so it is let go (once the stack is done).
+            self.show_error(exc, "The undo history has been cleared; the desk is as shown.")
+            QTimer.singleShot(0, self.undo_stack.clear)
             return
         self.changed.emit(changes)
 

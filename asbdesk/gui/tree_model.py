@@ -65,11 +65,16 @@ class PlanTreeModel(QAbstractItemModel):
     def __init__(self, ops: Operations, today: date | None = None) -> None:
         super().__init__(ops)
         self.ops = ops
-        self.today = today or date.today()
+        self._fixed_today = today  # tests and screenshots pin the date
         self.tree: PlanTree | None = None
         self.plan_id: int | None = None
         self._con = ops.desk.reader  # reads only; writes go through `ops`
         ops.changed.connect(self.apply)
+
+    @property
+    def today(self) -> date:
+        """Read afresh, so a laptop woken after midnight dates and rates things right."""
+        return self._fixed_today or date.today()
 
     # -- loading -----------------------------------------------------------------
 
@@ -303,11 +308,12 @@ class PlanTreeModel(QAbstractItemModel):
         if self.tree is None:
             return
         t = self.tree
+        t.today = self.today
         for change in changes:
             if isinstance(change, PlanChanged):
                 if change.plan_id == self.plan_id:
                     self.reload()
-                return
+                    return  # reloaded whole: the other changes are in it
             if isinstance(change, NodeChanged):
                 if t.refresh(self._con, change.node_id) is not None:
                     self._row_changed(change.node_id)
