@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from asbdesk import tree
@@ -209,19 +209,24 @@ class RenumberRefs:
             assert plan is not None
             styles = self.styles or default_ref_styles(len(plan.level_names))
             new = tree.renumbered_refs(s, self.plan_id, styles)
-            for node_id, ref in new.items():
-                node = _node(s, node_id)
-                if node.ref != ref:
-                    self._old[node_id] = node.ref
-                    node.ref = ref
+            live = select(Node.id, Node.ref).where(
+                Node.plan_id == self.plan_id, Node.deleted_at.is_(None)
+            )
+            current = {node_id: ref for node_id, ref in s.execute(live)}
+            self._old = {i: current[i] for i, ref in new.items() if current[i] != ref}
+            _set_refs(s, {i: new[i] for i in self._old})
         return [PlanChanged(self.plan_id)]
 
     def undo(self, desk: Desk) -> list[Change]:
         with desk.transaction() as s:
-            for node_id, ref in self._old.items():
-                _node(s, node_id).ref = ref
-        self._old = {}
+            _set_refs(s, self._old)
         return [PlanChanged(self.plan_id)]
+
+
+def _set_refs(s: Session, refs: dict[int, str]) -> None:
+    """All the refs in one bulk UPDATE by primary key: a 20,000-action plan renumbers at once."""
+    if refs:
+        s.execute(update(Node), [{"id": i, "ref": r} for i, r in refs.items()])
 
 
 # ---------------------------------------------------------------------------------------

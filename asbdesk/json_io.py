@@ -6,6 +6,7 @@ format is exercised on every first run.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -150,7 +151,7 @@ def export_plan(s: Session, plan: Plan) -> dict[str, Any]:
                 for u in n.updates
                 if u.deleted_at is None
             ],
-            "children": [node_dict(c, depth + 1) for c in children.get(n.id, [])],
+            "children": [],  # filled below
         }
 
     return {
@@ -184,8 +185,25 @@ def export_plan(s: Session, plan: Plan) -> dict[str, Any]:
             }
             for ind in plan.indicators
         ],
-        "children": [node_dict(c, 0) for c in children.get(None, [])],
+        "children": _nest(children, node_dict),
     }
+
+
+def _nest(
+    children: dict[int | None, list[Node]], node_dict: Callable[[Node, int], dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The nested `children` lists, built with a stack: a deep plan must not exhaust
+    Python's recursion limit."""
+    top: list[dict[str, Any]] = []
+    stack: list[tuple[Node, int, list[dict[str, Any]]]] = [
+        (n, 0, top) for n in reversed(children.get(None, []))
+    ]
+    while stack:
+        n, depth, siblings = stack.pop()
+        d = node_dict(n, depth)
+        siblings.append(d)
+        stack.extend((c, depth + 1, d["children"]) for c in reversed(children.get(n.id, [])))
+    return top
 
 
 # ---------------------------------------------------------------------------------------

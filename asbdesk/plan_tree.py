@@ -145,6 +145,11 @@ _PEOPLE_SQL = {
     " JOIN node n ON n.id = l.node_id WHERE n.deleted_at IS NULL AND {where}"
     " ORDER BY l.node_id, l.position",
 }
+# The live subtree under (and including) one node.
+_SUBTREE_SQL = (
+    "WITH RECURSIVE sub(id) AS (SELECT ? UNION ALL SELECT n.id FROM node n"
+    " JOIN sub ON n.parent_id = sub.id WHERE n.deleted_at IS NULL) "
+)
 _DELIVERY_SQL = (
     "SELECT m.node_id, sum(coalesce(m.done_count, 0)), sum(m.target_count) FROM milestone m"
     " JOIN node n ON n.id = m.node_id WHERE m.deleted_at IS NULL AND m.target_count > 0"
@@ -165,33 +170,56 @@ class PlanTree:
     @classmethod
     def load(cls, con: sqlite3.Connection, plan_id: int, today: date) -> PlanTree:
         t = cls(PlanSettings.read(con, plan_id), today)
-        where, params = "n.plan_id = ?", (plan_id,)
-        rows = con.execute(_NODE_SQL + where + " ORDER BY n.position, n.id", params).fetchall()
-        by_id = t.by_id
+        t._read(con, "", "n.plan_id = ?", (plan_id,), t.root)
+        return t
+
+    def _read(
+        self,
+        con: sqlite3.Connection,
+        prefix: str,
+        where: str,
+        params: tuple[int, ...],
+        top: TreeItem,
+    ) -> None:
+        """Read the live nodes `where` selects and hang each under its parent among them.
+
+        Reading a whole plan (`top` is the root), a top-level node goes under the root and
+        one whose parent is not live is left out. Reading a subtree, the node whose parent
+        was not read is the subtree's top and goes under `top`.
+        """
+        rows = con.execute(
+            prefix + _NODE_SQL + where + " ORDER BY n.position, n.id", params
+        ).fetchall()
+        read: dict[int, TreeItem] = {}
         parents = []
         for row in rows:
             item = TreeItem(row[0], None)
             _fill(item, row)
-            by_id[item.id] = item
+            read[item.id] = item
             parents.append(row[1])
-        root = t.root
-        for item, parent_id in zip(list(by_id.values()), parents, strict=True):
-            parent = root if parent_id is None else by_id.get(parent_id)
+        whole_plan = top is self.root
+        for item, parent_id in zip(list(read.values()), parents, strict=True):
+            parent = read.get(parent_id) if parent_id is not None else None
             if parent is None:
-                continue  # under a deleted parent: not part of the live tree
+                if whole_plan and parent_id is not None:
+                    del read[item.id]  # under a deleted parent: not part of the live tree
+                    continue
+                parent = top
             item.parent = parent
             parent.children.append(item)
-        t._load_details(con, where, params)
-        return t
+        self.by_id.update(read)
+        self._load_details(con, prefix, where, params)
 
-    def _load_details(self, con: sqlite3.Connection, where: str, params: tuple[int, ...]) -> None:
+    def _load_details(
+        self, con: sqlite3.Connection, prefix: str, where: str, params: tuple[int, ...]
+    ) -> None:
         by_id = self.by_id
         for attr, sql in _PEOPLE_SQL.items():
-            for nid, name in con.execute(sql.format(where=where), params):
+            for nid, name in con.execute(prefix + sql.format(where=where), params):
                 item = by_id.get(nid)
                 if item is not None:
                     getattr(item, attr).append(name)
-        for nid, done, target in con.execute(_DELIVERY_SQL.format(where=where), params):
+        for nid, done, target in con.execute(prefix + _DELIVERY_SQL.format(where=where), params):
             item = by_id.get(nid)
             if item is not None:
                 item.delivery = Delivery(int(done or 0), int(target or 0))
@@ -204,7 +232,7 @@ class PlanTree:
             return None
         _fill(item, row)
         item.officers, item.partners, item.delivery = [], [], NO_DELIVERY
-        self._load_details(con, "n.id = ?", (node_id,))
+        self._load_details(con, "", "n.id = ?", (node_id,))
         item._last_update = None
         self.invalidate(item)
         return item
@@ -222,17 +250,14 @@ class PlanTree:
     def insert_subtree(
         self, con: sqlite3.Connection, node_id: int, parent_id: int | None, row: int
     ) -> TreeItem:
-        """Load a node and its live descendants (a restored delete) and hang them in place."""
-        sub = PlanTree.load(con, self.settings.id, self.today)
-        item = sub.by_id[node_id]
+        """Read a node and its live descendants (a restored delete, a redone add) and hang
+        them in place; only that subtree is read, however large the plan."""
+        holder = TreeItem(-1, None)  # catches the subtree's top while it is read
+        self._read(con, _SUBTREE_SQL, "n.id IN (SELECT id FROM sub)", (node_id,), holder)
+        (item,) = holder.children
         parent = self.parent_item(parent_id)
         item.parent = parent
         parent.children.insert(row, item)
-        stack = [item]
-        while stack:
-            it = stack.pop()
-            self.by_id[it.id] = it
-            stack.extend(it.children)
         self.invalidate(parent)
         return item
 

@@ -129,22 +129,35 @@ def move(s: Session, node: Node, new_parent_id: int | None, new_row: int) -> int
     return old_row
 
 
+def live_tree(s: Session, plan_id: int) -> dict[int | None, list[int]]:
+    """Every live node's children, in order, read in one query: parent id → child ids."""
+    rows = s.execute(
+        select(Node.id, Node.parent_id)
+        .where(Node.plan_id == plan_id, Node.deleted_at.is_(None))
+        .order_by(Node.position, Node.id)
+    )
+    children: dict[int | None, list[int]] = {}
+    for node_id, parent_id in rows:
+        children.setdefault(parent_id, []).append(node_id)
+    return children
+
+
 def renumbered_refs(s: Session, plan_id: int, depth_styles: Sequence[str]) -> dict[int, str]:
     """New refs for every live node of the plan, by level style: "number" gives 1, 1.1,
     1.1.1 …; "letter" gives a), b) … within the parent. Deeper levels take the last style."""
+    children = live_tree(s, plan_id)
     refs: dict[int, str] = {}
-
-    def walk(parent_id: int | None, prefix: str, depth: int) -> None:
+    # A stack, not recursion: a deep plan must not exhaust Python's recursion limit.
+    stack: list[tuple[int | None, str, int]] = [(None, "", 0)]
+    while stack:
+        parent_id, prefix, depth = stack.pop()
         style = depth_styles[min(depth, len(depth_styles) - 1)] if depth_styles else "number"
-        for i, child in enumerate(live_children(s, plan_id, parent_id)):
+        for i, child_id in enumerate(children.get(parent_id, [])):
             if style == "letter":
-                ref = letter_ref(i)
-                child_prefix = prefix
+                ref, child_prefix = letter_ref(i), prefix
             else:
                 ref = f"{prefix}{i + 1}"
                 child_prefix = f"{ref}."
-            refs[child.id] = ref
-            walk(child.id, child_prefix, depth + 1)
-
-    walk(None, "", 0)
+            refs[child_id] = ref
+            stack.append((child_id, child_prefix, depth + 1))
     return refs
