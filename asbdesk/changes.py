@@ -46,7 +46,9 @@ class PlanChanged:
 
 @dataclass(frozen=True)
 class PlansChanged:
-    """A plan was added or removed."""
+    """A plan was added (`plan_id`, which views then show) or removed."""
+
+    plan_id: int | None = None
 
 
 Change = NodeChanged | NodeInserted | NodeRemoved | NodeMoved | PlanChanged | PlansChanged

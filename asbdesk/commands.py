@@ -653,7 +653,7 @@ class AddPlan:
                 again = s.get(Plan, self.plan_id)
                 assert again is not None
                 again.deleted_at = None
-        return [PlansChanged()]
+        return [PlansChanged(self.plan_id)]
 
     def undo(self, desk: Desk) -> list[Change]:
         with desk.transaction() as s:

@@ -18,12 +18,12 @@ def desk_info(desk: Desk, today: date | None = None) -> dict[str, Any]:
     for plan_id, _title in con.execute(PLAN_IDS_SQL).fetchall():
         t = PlanTree.load(con, plan_id, today)
         counts = t.rag_counts()
+        per_level = t.level_counts()
         plans.append(
             {
                 "title": t.settings.title,
                 "levels": {
-                    name: t.level_counts().get(name, 0)
-                    for name in dict.fromkeys(t.settings.level_names)
+                    name: per_level.get(name, 0) for name in dict.fromkeys(t.settings.level_names)
                 },
                 "rag": {
                     **{st.value: counts.get(st, 0) for st in STATUS_ORDER},

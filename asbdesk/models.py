@@ -29,6 +29,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from asbdesk.rag import DEFAULT_COLOUR_KEY
 from asbdesk.who import current_user, set_current_user  # noqa: F401 (re-exported)
+from asbdesk.words import level_name
 
 
 def utcnow() -> datetime:
@@ -86,9 +87,7 @@ class Plan(Stamped, Base):
     )
 
     def level_name(self, depth: int) -> str:
-        """The plan's name for nodes at `depth` (0 = top); deeper nodes take the last name."""
-        names = self.level_names or ["Action"]
-        return names[min(depth, len(names) - 1)]
+        return level_name(self.level_names, depth)
 
 
 node_officer = Table(

@@ -7,7 +7,9 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import date
 
+from asbdesk.plan_tree import PEOPLE_SQL, parse_day
 from asbdesk.rag import Status
+from asbdesk.words import level_name
 
 
 @dataclass(frozen=True)
@@ -51,10 +53,6 @@ class NodeRecord:
     extras: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _day(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None
-
-
 def read_node(con: sqlite3.Connection, node_id: int | None) -> NodeRecord | None:
     """The live node `node_id` with what hangs off it; None if it is gone (deleted)."""
     if node_id is None:
@@ -69,49 +67,34 @@ def read_node(con: sqlite3.Connection, node_id: int | None) -> NodeRecord | None
     ).fetchone()
     if row is None:
         return None
-    nid, plan_id, parent_id, ref, title, descr, outcome, dept, target, status, reason, levels = row
-    depth = 0
-    while parent_id is not None:
-        depth += 1
-        (parent_id,) = con.execute(
-            "SELECT parent_id FROM node WHERE id = ?", (parent_id,)
-        ).fetchone()
-    names = json.loads(levels) if levels else []
-    names = names or ["Action"]
+    nid, plan_id, _parent, ref, title, descr, outcome, dept, target, status, reason, levels = row
+    (depth,) = con.execute(
+        "WITH RECURSIVE up(id) AS (SELECT parent_id FROM node WHERE id = ?"
+        " UNION ALL SELECT n.parent_id FROM node n JOIN up ON n.id = up.id)"
+        " SELECT count(*) - 1 FROM up",
+        (nid,),
+    ).fetchone()
     record = NodeRecord(
         id=nid,
         plan_id=plan_id,
-        level=names[min(depth, len(names) - 1)],
+        level=level_name(json.loads(levels) if levels else [], depth),
         ref=ref or "",
         title=title or "",
         description=descr or "",
         outcome=outcome or "",
         department=dept or "",
-        target_date=_day(target),
+        target_date=parse_day(target),
         status=Status.parse(status),
         status_reason=reason or "",
     )
-    record.officers = [
-        r[0]
-        for r in con.execute(
-            "SELECT o.name FROM node_officer l JOIN officer o ON o.id = l.officer_id"
-            " WHERE l.node_id = ? ORDER BY l.position",
-            (nid,),
-        )
-    ]
-    record.partners = [
-        r[0]
-        for r in con.execute(
-            "SELECT p.name FROM node_partner l JOIN partner p ON p.id = l.partner_id"
-            " WHERE l.node_id = ? ORDER BY l.position",
-            (nid,),
-        )
-    ]
+    for attr, sql in PEOPLE_SQL.items():
+        names = [name for _nid, name in con.execute(sql.format(where="n.id = ?"), (nid,))]
+        setattr(record, attr, names)
     record.all_departments = [
         r[0] for r in con.execute("SELECT name FROM department ORDER BY name COLLATE NOCASE")
     ]
     record.milestones = [
-        MilestoneRow(mid, text or "", target_count, done_count, _day(due))
+        MilestoneRow(mid, text or "", target_count, done_count, parse_day(due))
         for mid, text, target_count, done_count, due in con.execute(
             "SELECT id, text, target_count, done_count, due_date FROM milestone"
             " WHERE node_id = ? AND deleted_at IS NULL ORDER BY position, id",

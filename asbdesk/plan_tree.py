@@ -25,6 +25,7 @@ from asbdesk.rag import (
     suggest,
     worst,
 )
+from asbdesk.words import level_name
 
 
 class TreeItem:
@@ -114,7 +115,7 @@ class PlanSettings:
             id=pid,
             title=title,
             level_names=list(json.loads(levels) if levels else []) or ["Action"],
-            start_date=_day(start),
+            start_date=parse_day(start),
             thresholds=Thresholds(amber, red),
             rollup_status=roll_status == "worst",
             rollup_percent=roll_percent == "mean",
@@ -122,10 +123,10 @@ class PlanSettings:
         )
 
     def level_name(self, depth: int) -> str:
-        return self.level_names[min(depth, len(self.level_names) - 1)]
+        return level_name(self.level_names, depth)
 
 
-def _day(text: str | None) -> date | None:
+def parse_day(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
 
 
@@ -137,7 +138,7 @@ _NODE_SQL = (
     " n.status, d.name FROM node n LEFT JOIN department d ON d.id = n.department_id"
     " WHERE n.deleted_at IS NULL AND "
 )
-_PEOPLE_SQL = {
+PEOPLE_SQL = {
     "officers": "SELECT l.node_id, o.name FROM node_officer l JOIN officer o ON o.id = l.officer_id"
     " JOIN node n ON n.id = l.node_id WHERE n.deleted_at IS NULL AND {where}"
     " ORDER BY l.node_id, l.position",
@@ -214,7 +215,7 @@ class PlanTree:
         self, con: sqlite3.Connection, prefix: str, where: str, params: tuple[int, ...]
     ) -> None:
         by_id = self.by_id
-        for attr, sql in _PEOPLE_SQL.items():
+        for attr, sql in PEOPLE_SQL.items():
             for nid, name in con.execute(prefix + sql.format(where=where), params):
                 item = by_id.get(nid)
                 if item is not None:
@@ -351,7 +352,7 @@ class PlanTree:
                 "SELECT max(date) FROM progress_update WHERE node_id = ? AND deleted_at IS NULL",
                 (item.id,),
             ).fetchone()
-            item._last_update = (_day(latest),)
+            item._last_update = (parse_day(latest),)
         return item._last_update[0]
 
     def leaves(self) -> list[TreeItem]:
@@ -383,6 +384,6 @@ def _fill(item: TreeItem, row: tuple[object, ...]) -> None:
     item.title = str(title or "")
     item.outcome = str(outcome or "")
     item.description = str(description or "")
-    item.target_date = _day(target) if isinstance(target, str) else None
+    item.target_date = parse_day(target) if isinstance(target, str) else None
     item.status = Status.parse(status) if isinstance(status, str) else None
     item.department = str(department or "")

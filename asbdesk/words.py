@@ -16,3 +16,9 @@ def plural(word: str) -> str:
 def count(n: int, word: str) -> str:
     """ "1 action", "16 actions", "39 activities": the level name as the plan spells it."""
     return f"{n} {word if n == 1 else plural(word)}"
+
+
+def level_name(level_names: list[str], depth: int) -> str:
+    """A plan's name for nodes at `depth` (0 = top); deeper nodes take the last name."""
+    names = level_names or ["Action"]
+    return names[min(depth, len(names) - 1)]

@@ -41,7 +41,7 @@ from asbdesk.gui.indicators_view import IndicatorsView
 from asbdesk.gui.operations import Operations
 from asbdesk.gui.status_delegate import StatusDelegate
 from asbdesk.gui.tree_model import Column, PlanTreeModel
-from asbdesk.plan_tree import PLAN_IDS_SQL
+from asbdesk.plan_tree import PLAN_IDS_SQL, TreeItem
 from asbdesk.rag import STATUS_ORDER, Status
 from asbdesk.refs import next_ref
 from asbdesk.words import count
@@ -72,6 +72,7 @@ class MainWindow(QMainWindow):
         self._warmed = False
         self._expansion_before_filter: set[int] | None = None
         self._expansion_before_reset: set[int] = set()
+        self._people: set[str] = set()
         self.model.modelAboutToBeReset.connect(self._remember_expansion)
         self.reload_plans()
 
@@ -375,15 +376,24 @@ class MainWindow(QMainWindow):
             self.view.expandToDepth(0)
 
     def _refresh_people(self) -> None:
-        names: list[str] = []
+        names: set[str] = set()
         if self.model.tree is not None:
-            seen: dict[str, None] = {}
             for item in self.model.tree.walk():
-                for n in (*item.officers, item.department, *item.partners):
-                    if n:
-                        seen.setdefault(n, None)
-            names = sorted(seen, key=str.casefold)
-        self.filter_bar.set_people(names)
+                names.update(_people_of(item))
+        self._people = names
+        self.filter_bar.set_people(sorted(names, key=str.casefold))
+
+    def _note_people(self, changes: list[object]) -> None:
+        """Add names a change brought to the person filter, looking only at the items it
+        touched; a name no longer used stays listed until the plan is next read."""
+        tree = self.model.tree
+        if tree is None:
+            return
+        ids = [getattr(c, "node_id", None) for c in changes]
+        touched = [tree.by_id[i] for i in ids if i is not None and i in tree.by_id]
+        new = {n for item in touched for it in (item, *tree.walk(item)) for n in _people_of(it)}
+        if not new <= self._people:
+            self._refresh_people()
 
     # -- selection ---------------------------------------------------------------
 
@@ -559,8 +569,7 @@ class MainWindow(QMainWindow):
             return
         names = [n.strip() for n in levels.split(">") if n.strip()] or ["Action"]
         command = self.ops.commands().AddPlan(title.strip(), names)
-        if self.ops.run(command):
-            self.reload_plans(command.plan_id)
+        self.ops.run(command)  # the window then shows the new plan
 
     def set_your_name(self) -> None:
         from asbdesk.who import current_user, set_current_user
@@ -594,7 +603,7 @@ class MainWindow(QMainWindow):
             return
         for change in changes:
             if isinstance(change, PlansChanged):
-                self.reload_plans()
+                self.reload_plans(change.plan_id)
                 return
             if isinstance(change, PlanChanged):
                 keep = self._shown_node
@@ -611,7 +620,7 @@ class MainWindow(QMainWindow):
             self._editor.set_tree(self.model.tree)
             if self._editor.node_id is not None:
                 self._editor.show_node(self._editor.node_id)
-        self._refresh_people()  # a name just typed can be filtered on at once
+        self._note_people(changes)  # a name just typed can be filtered on at once
         self._update_counts()
 
     def _show_plan_of(self, changes: list[object]) -> bool:
@@ -786,6 +795,10 @@ class MainWindow(QMainWindow):
         if self._editor is not None:
             self._editor.commit_pending()
         super().closeEvent(event)
+
+
+def _people_of(item: TreeItem) -> list[str]:
+    return [n for n in (*item.officers, item.department, *item.partners) if n]
 
 
 def _chip_html(status: Status, count: int) -> str:

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from asbdesk.changes import NodeChanged, NodeRemoved, PlanChanged
+from asbdesk.changes import NodeRemoved
 from asbdesk.gui.operations import Operations
 from asbdesk.gui.uiload import child, guard_wheel, load_ui
 from asbdesk.node_record import NodeRecord, read_node
@@ -255,11 +255,10 @@ class NodeEditor(QWidget):
         self.extras_heading.setVisible(shown)
 
     def _on_changed(self, changes: list[Any]) -> None:
+        # The window re-shows the node after every change (a child's edit can change its
+        # roll-up); here only a deleted node is let go.
         for change in changes:
-            if isinstance(change, NodeChanged | PlanChanged) and self.node_id is not None:
-                if isinstance(change, PlanChanged) or change.node_id == self.node_id:
-                    self.show_node(self.node_id)
-            elif isinstance(change, NodeRemoved) and change.node_id == self.node_id:
+            if isinstance(change, NodeRemoved) and change.node_id == self.node_id:
                 self.show_node(None)
 
     # -- saving --------------------------------------------------------------------
