@@ -6,13 +6,12 @@ The window is bound to one open desk; opening another desk replaces the window (
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -26,7 +25,6 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QTabWidget,
-    QToolBar,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -38,6 +36,7 @@ from asbdesk.desk import DESK_SUFFIX, Desk, copy_database
 from asbdesk.gui.filter_bar import FilterBar
 from asbdesk.gui.filter_proxy import FilterCriteria, PlanFilterProxy
 from asbdesk.gui.indicators_view import IndicatorsView
+from asbdesk.gui.menus import build_menus
 from asbdesk.gui.operations import Operations
 from asbdesk.gui.status_delegate import StatusDelegate
 from asbdesk.gui.tree_model import Column, PlanTreeModel
@@ -58,6 +57,17 @@ class MainWindow(QMainWindow):
     new_desk_requested = Signal(object)  # Path
     demo_requested = Signal()
 
+    # Made by build_menus (menus.py).
+    undo_action: QAction
+    redo_action: QAction
+    add_sibling_action: QAction
+    add_child_action: QAction
+    delete_action: QAction
+    renumber_action: QAction
+    plan_settings_action: QAction
+    recent_menu: QMenu
+    _plan_actions: list[QAction]
+
     def __init__(self, desk: Desk, today: date | None = None) -> None:
         super().__init__()
         self.desk = desk
@@ -67,7 +77,7 @@ class MainWindow(QMainWindow):
         self.proxy = PlanFilterProxy(self.model)
         self.setWindowTitle(f"{desk.path.stem} – asbdesk")
         self._build_widgets()
-        self._build_actions()
+        build_menus(self)
         self.ops.changed.connect(self._on_changed)
         self._warmed = False
         self._expansion_before_filter: set[int] | None = None
@@ -162,169 +172,6 @@ class MainWindow(QMainWindow):
         self.rag_label.setObjectName("ragCounts")
         self.rag_label.setTextFormat(Qt.TextFormat.RichText)
         self.statusBar().addPermanentWidget(self.rag_label)
-
-    def _action(
-        self,
-        menu: QMenu,
-        text: str,
-        slot: Callable[[], object],
-        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
-        tip: str = "",
-        *,
-        in_tree: bool = False,
-    ) -> QAction:
-        """A menu action; `in_tree` keys act only while the tree has the focus, so Alt+Down
-        in a list box or Delete in a text box never changes the plan."""
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        if tip:
-            action.setStatusTip(tip)
-            action.setToolTip(
-                f"{tip} ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
-            )
-        action.triggered.connect(lambda _checked=False: slot())
-        menu.addAction(action)
-        if in_tree:
-            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-            self.view.addAction(action)
-        else:
-            self.addAction(action)
-        return action
-
-    def _build_actions(self) -> None:
-        bar = self.menuBar()
-        m = bar.addMenu("&File")
-        self._action(
-            m, "&New desk…", self.new_desk, QKeySequence.StandardKey.New, "Start an empty desk file"
-        )
-        self._action(
-            m, "&Open desk…", self.open_desk, QKeySequence.StandardKey.Open, "Open a desk file"
-        )
-        self.recent_menu = m.addMenu("&Recent desks")
-        self.recent_menu.aboutToShow.connect(self._fill_recent)
-        self._action(m, "Open the &demo desk", self.demo_requested.emit)
-        self._action(
-            m,
-            "Save a &copy as…",
-            self.save_copy,
-            "Ctrl+Shift+S",
-            "Copy the whole desk to another file",
-        )
-        m.addSeparator()
-        self._action(m, "New &plan…", self.new_plan, None, "Add an empty plan to this desk")
-        self.plan_settings_action = self._action(
-            m,
-            "Plan &settings…",
-            self.plan_settings,
-            "Ctrl+,",
-            "Level names, RAG thresholds, colour key",
-        )
-        self._action(
-            m, "Your &name…", self.set_your_name, None, "The name put on your updates and changes"
-        )
-        m.addSeparator()
-        self._action(m, "&Quit", self.close, QKeySequence.StandardKey.Quit)
-
-        m = bar.addMenu("&Edit")
-        undo = self.ops.undo_stack.createUndoAction(self, "&Undo")
-        undo.setShortcut(QKeySequence.StandardKey.Undo)
-        redo = self.ops.undo_stack.createRedoAction(self, "&Redo")
-        redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
-        m.addAction(undo)
-        m.addAction(redo)
-        self.undo_action, self.redo_action = undo, redo
-        m.addSeparator()
-        self.add_sibling_action = self._action(
-            m, "Add &sibling", self.add_sibling, "Ctrl+Return", "Add an item after the selected one"
-        )
-        self.add_child_action = self._action(
-            m,
-            "Add c&hild",
-            self.add_child,
-            "Ctrl+Shift+Return",
-            "Add an item under the selected one",
-        )
-        self._action(m, "Re&name", self.rename, "F2", "Rename the selected item", in_tree=True)
-        self.delete_action = self._action(
-            m,
-            "&Delete…",
-            self.delete,
-            QKeySequence.StandardKey.Delete,
-            "Delete the selected item and everything under it",
-            in_tree=True,
-        )
-        m.addSeparator()
-        self._action(m, "Move &up", lambda: self._move("shift", -1), "Alt+Up", in_tree=True)
-        self._action(m, "Move do&wn", lambda: self._move("shift", 1), "Alt+Down", in_tree=True)
-        self._action(
-            m,
-            "&Indent",
-            lambda: self._move("indent"),
-            "Alt+Right",
-            "Make it a child of the item above",
-            in_tree=True,
-        )
-        self._action(
-            m,
-            "&Outdent",
-            lambda: self._move("outdent"),
-            "Alt+Left",
-            "Move it up a level",
-            in_tree=True,
-        )
-        self.renumber_action = self._action(
-            m, "Renumber re&fs", self.renumber, None, "Number the refs 1, 1.1, a) … in plan order"
-        )
-        m.addSeparator()
-        self._action(
-            m,
-            "Change s&tatus…",
-            lambda: self.editor.ask_status(),
-            "Ctrl+T",
-            "Set the status, with a reason",
-        )
-        self._action(
-            m, "Add u&pdate…", lambda: self.editor.add_update(), "Ctrl+U", "Add a progress update"
-        )
-
-        m = bar.addMenu("&View")
-        self._action(m, "&Find", self.focus_search, QKeySequence.StandardKey.Find)
-        self._action(m, "C&lear filter", self.filter_bar.clear, "Ctrl+Shift+F")
-        self._action(m, "&Expand all", self.view.expandAll, "Ctrl+E")
-        self._action(m, "&Collapse all", self.view.collapseAll, "Ctrl+Shift+E")
-        self._action(m, "Go to the &tree", self.show_tree, "Ctrl+1")
-        self._action(
-            m, "&Indicators", lambda: self.tabs.setCurrentWidget(self.indicators), "Ctrl+I"
-        )
-        self._action(m, "Go to the &details", lambda: self.editor.ref_edit.setFocus(), "Ctrl+2")
-
-        m = bar.addMenu("&Help")
-        self._action(m, "&About asbdesk", self.about)
-
-        # Actions that need a plan on screen; off on a desk that has none yet.
-        self._plan_actions = [
-            self.add_sibling_action,
-            self.add_child_action,
-            self.delete_action,
-            self.renumber_action,
-            self.plan_settings_action,
-        ]
-        tools = QToolBar("Plan")
-        tools.setObjectName("planToolbar")
-        tools.setMovable(False)
-        label = QLabel(" Pla&n: ")
-        label.setBuddy(self.plan_combo)
-        tools.addWidget(label)
-        tools.addWidget(self.plan_combo)
-        tools.addSeparator()
-        tools.addAction(self.add_sibling_action)
-        tools.addAction(self.add_child_action)
-        tools.addAction(self.delete_action)
-        tools.addSeparator()
-        tools.addAction(undo)
-        tools.addAction(redo)
-        self.addToolBar(tools)
 
     # -- plans -------------------------------------------------------------------
 

@@ -1,0 +1,220 @@
+"""The window's menus, toolbar and keyboard shortcuts, all in one place.
+
+Keys that change the plan act only while the tree has the focus (`in_tree`), so Alt+Down
+in a list box or Delete in a text box never moves or deletes an item.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QLabel, QMenu, QToolBar
+
+if TYPE_CHECKING:
+    from asbdesk.gui.main_window import MainWindow
+
+
+def _action(
+    window: MainWindow,
+    menu: QMenu,
+    text: str,
+    slot: Callable[[], object],
+    shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+    tip: str = "",
+    *,
+    in_tree: bool = False,
+) -> QAction:
+    """A menu action; `in_tree` keys act only while the tree has the focus, so Alt+Down
+    in a list box or Delete in a text box never changes the plan."""
+    action = QAction(text, window)
+    if shortcut is not None:
+        action.setShortcut(QKeySequence(shortcut))
+    if tip:
+        action.setStatusTip(tip)
+        action.setToolTip(
+            f"{tip} ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
+        )
+    action.triggered.connect(lambda _checked=False: slot())
+    menu.addAction(action)
+    if in_tree:
+        action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        window.view.addAction(action)
+    else:
+        window.addAction(action)
+    return action
+
+
+def build_menus(window: MainWindow) -> None:
+    """The menu bar, the toolbar and every keyboard shortcut of the window."""
+    bar = window.menuBar()
+    m = bar.addMenu("&File")
+    _action(
+        window,
+        m,
+        "&New desk…",
+        window.new_desk,
+        QKeySequence.StandardKey.New,
+        "Start an empty desk file",
+    )
+    _action(
+        window,
+        m,
+        "&Open desk…",
+        window.open_desk,
+        QKeySequence.StandardKey.Open,
+        "Open a desk file",
+    )
+    window.recent_menu = m.addMenu("&Recent desks")
+    window.recent_menu.aboutToShow.connect(window._fill_recent)
+    _action(window, m, "Open the &demo desk", window.demo_requested.emit)
+    _action(
+        window,
+        m,
+        "Save a &copy as…",
+        window.save_copy,
+        "Ctrl+Shift+S",
+        "Copy the whole desk to another file",
+    )
+    m.addSeparator()
+    _action(window, m, "New &plan…", window.new_plan, None, "Add an empty plan to this desk")
+    window.plan_settings_action = _action(
+        window,
+        m,
+        "Plan &settings…",
+        window.plan_settings,
+        "Ctrl+,",
+        "Level names, RAG thresholds, colour key",
+    )
+    _action(
+        window,
+        m,
+        "Your &name…",
+        window.set_your_name,
+        None,
+        "The name put on your updates and changes",
+    )
+    m.addSeparator()
+    _action(window, m, "&Quit", window.close, QKeySequence.StandardKey.Quit)
+
+    m = bar.addMenu("&Edit")
+    undo = window.ops.undo_stack.createUndoAction(window, "&Undo")
+    undo.setShortcut(QKeySequence.StandardKey.Undo)
+    redo = window.ops.undo_stack.createRedoAction(window, "&Redo")
+    redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
+    m.addAction(undo)
+    m.addAction(redo)
+    window.undo_action, window.redo_action = undo, redo
+    m.addSeparator()
+    window.add_sibling_action = _action(
+        window,
+        m,
+        "Add &sibling",
+        window.add_sibling,
+        "Ctrl+Return",
+        "Add an item after the selected one",
+    )
+    window.add_child_action = _action(
+        window,
+        m,
+        "Add c&hild",
+        window.add_child,
+        "Ctrl+Shift+Return",
+        "Add an item under the selected one",
+    )
+    _action(window, m, "Re&name", window.rename, "F2", "Rename the selected item", in_tree=True)
+    window.delete_action = _action(
+        window,
+        m,
+        "&Delete…",
+        window.delete,
+        QKeySequence.StandardKey.Delete,
+        "Delete the selected item and everything under it",
+        in_tree=True,
+    )
+    m.addSeparator()
+    _action(window, m, "Move &up", lambda: window._move("shift", -1), "Alt+Up", in_tree=True)
+    _action(window, m, "Move do&wn", lambda: window._move("shift", 1), "Alt+Down", in_tree=True)
+    _action(
+        window,
+        m,
+        "&Indent",
+        lambda: window._move("indent"),
+        "Alt+Right",
+        "Make it a child of the item above",
+        in_tree=True,
+    )
+    _action(
+        window,
+        m,
+        "&Outdent",
+        lambda: window._move("outdent"),
+        "Alt+Left",
+        "Move it up a level",
+        in_tree=True,
+    )
+    window.renumber_action = _action(
+        window,
+        m,
+        "Renumber re&fs",
+        window.renumber,
+        None,
+        "Number the refs 1, 1.1, a) … in plan order",
+    )
+    m.addSeparator()
+    _action(
+        window,
+        m,
+        "Change s&tatus…",
+        lambda: window.editor.ask_status(),
+        "Ctrl+T",
+        "Set the status, with a reason",
+    )
+    _action(
+        window,
+        m,
+        "Add u&pdate…",
+        lambda: window.editor.add_update(),
+        "Ctrl+U",
+        "Add a progress update",
+    )
+
+    m = bar.addMenu("&View")
+    _action(window, m, "&Find", window.focus_search, QKeySequence.StandardKey.Find)
+    _action(window, m, "C&lear filter", window.filter_bar.clear, "Ctrl+Shift+F")
+    _action(window, m, "&Expand all", window.view.expandAll, "Ctrl+E")
+    _action(window, m, "&Collapse all", window.view.collapseAll, "Ctrl+Shift+E")
+    _action(window, m, "Go to the &tree", window.show_tree, "Ctrl+1")
+    _action(
+        window, m, "&Indicators", lambda: window.tabs.setCurrentWidget(window.indicators), "Ctrl+I"
+    )
+    _action(window, m, "Go to the &details", lambda: window.editor.ref_edit.setFocus(), "Ctrl+2")
+
+    m = bar.addMenu("&Help")
+    _action(window, m, "&About asbdesk", window.about)
+
+    # Actions that need a plan on screen; off on a desk that has none yet.
+    window._plan_actions = [
+        window.add_sibling_action,
+        window.add_child_action,
+        window.delete_action,
+        window.renumber_action,
+        window.plan_settings_action,
+    ]
+    tools = QToolBar("Plan")
+    tools.setObjectName("planToolbar")
+    tools.setMovable(False)
+    label = QLabel(" Pla&n: ")
+    label.setBuddy(window.plan_combo)
+    tools.addWidget(label)
+    tools.addWidget(window.plan_combo)
+    tools.addSeparator()
+    tools.addAction(window.add_sibling_action)
+    tools.addAction(window.add_child_action)
+    tools.addAction(window.delete_action)
+    tools.addSeparator()
+    tools.addAction(undo)
+    tools.addAction(redo)
+    window.addToolBar(tools)
