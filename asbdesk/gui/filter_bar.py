@@ -40,14 +40,14 @@ class FilterBar(QWidget):
         self.person.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        self.overdue = QCheckBox("O&verdue")
+        self.overdue = QCheckBox("&Overdue")
         self.overdue.setAccessibleName("Only overdue")
         self.due_quarter = QCheckBox("Due this &quarter")
         self.due_quarter.setAccessibleName("Only due this quarter")
         self.clear_button = QToolButton()
         self.clear_button.setText("Clear")
         self.clear_button.setAccessibleName("Clear the filter")
-        label = QLabel("&Filter:")
+        label = QLabel("&Search:")  # Alt+F is the File menu
         label.setBuddy(self.search)
         for w in (
             label,

@@ -34,7 +34,7 @@ from asbdesk import __version__, settings
 from asbdesk.changes import NodeInserted, PlanChanged, PlansChanged
 from asbdesk.desk import DESK_SUFFIX, Desk, copy_database
 from asbdesk.gui.filter_bar import FilterBar
-from asbdesk.gui.filter_proxy import FilterCriteria, PlanFilterProxy
+from asbdesk.gui.filter_proxy import FilterCriteria, PlanFilterProxy, matches
 from asbdesk.gui.indicators_view import IndicatorsView
 from asbdesk.gui.menus import build_menus
 from asbdesk.gui.operations import Operations
@@ -83,6 +83,7 @@ class MainWindow(QMainWindow):
         self._expansion_before_filter: set[int] | None = None
         self._expansion_before_reset: set[int] = set()
         self._people: set[str] = set()
+        self._selected_in_plan: dict[int, int] = {}
         self.model.modelAboutToBeReset.connect(self._remember_expansion)
         self.reload_plans()
 
@@ -99,6 +100,7 @@ class MainWindow(QMainWindow):
 
         self.filter_bar = FilterBar()
         self.filter_bar.changed.connect(self._filter)
+        self.filter_bar.search.returnPressed.connect(self._go_to_first_match)
 
         self.view = QTreeView()
         self.view.setObjectName("planTree")
@@ -125,7 +127,7 @@ class MainWindow(QMainWindow):
         fm = self.view.fontMetrics()
         widths = {
             # Room for three levels of indent and a ref like "1.10"; the title gets the rest.
-            Column.REF: fm.horizontalAdvance("0") * 5 + self.view.indentation() * 3,
+            Column.REF: fm.horizontalAdvance("0") * 7 + self.view.indentation() * 3,
             Column.LEAD: fm.horizontalAdvance("M") * 9,
             Column.TARGET: fm.horizontalAdvance("00/00/0000") + 16,
             Column.STATUS: fm.horizontalAdvance("Not started") + fm.height() * 2 + 12,
@@ -158,7 +160,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setChildrenCollapsible(False)
-        self.splitter.setSizes([600, 400])  # in proportion: the details get two fifths
+        self.splitter.setSizes([650, 350])  # in proportion: the details get about a third
 
         self.indicators = IndicatorsView(self.desk)
         self.tabs = QTabWidget()
@@ -199,21 +201,25 @@ class MainWindow(QMainWindow):
         self._fill_indicators()
         self._refresh_people()
         self._expand_top()
+        remembered = self._selected_in_plan.get(plan_id) if plan_id is not None else None
         first = self.proxy.index(0, 0)
-        if first.isValid():
+        if remembered is not None and self.model.index_of(remembered).isValid():
+            self.select_node(remembered)  # back where the officer was in this plan
+        elif first.isValid():
             self.view.setCurrentIndex(first)
         else:
             self._show_node(None)
         self._update_counts()
-        has_plan = plan_id is not None
-        for action in self._plan_actions:
-            action.setEnabled(has_plan)
-        if not has_plan:
+        if plan_id is None:
             self.statusBar().showMessage("This desk has no plan yet: use File ▸ New plan…")
 
     def _fill_indicators(self) -> None:
-        """The indicators tab is read when it is shown, not with every plan switch."""
-        if self.tabs.currentWidget() is self.indicators:
+        """The indicators tab is read when it is shown, not with every plan switch; the
+        tree's actions are off while it is, so nothing changes out of sight."""
+        on_plan = self.tabs.currentWidget() is not self.indicators
+        for action in self._plan_actions:
+            action.setEnabled(on_plan and self.current_plan_id() is not None)
+        if not on_plan:
             self.indicators.set_plan(self.current_plan_id())
 
     def _expand_top(self) -> None:
@@ -267,6 +273,9 @@ class MainWindow(QMainWindow):
 
     def _show_node(self, node_id: int | None) -> None:
         self._shown_node = node_id
+        plan_id = self.current_plan_id()
+        if plan_id is not None and node_id is not None:
+            self._selected_in_plan[plan_id] = node_id
         editor = self._editor
         if editor is None:
             return  # shown when the editor is built
@@ -307,7 +316,7 @@ class MainWindow(QMainWindow):
     def add_child(self) -> None:
         self._add_under(self.selected_node_id(), None, label="Add child")
 
-    def _add_under(self, parent_id: int | None, row: int | None, label: str = "Add") -> None:
+    def _add_under(self, parent_id: int | None, row: int | None, label: str = "Add item") -> None:
         """A new item under `parent_id` at `row` (the end when None), titled by its level."""
         plan_id = self.current_plan_id()
         tree = self.model.tree
@@ -434,6 +443,10 @@ class MainWindow(QMainWindow):
                 f"Updates and changes will be credited to {name.strip()}.", 6000
             )
 
+    def show_indicators(self) -> None:
+        self.tabs.setCurrentWidget(self.indicators)
+        self.indicators.table.setFocus()
+
     def show_tree(self) -> None:
         self.tabs.setCurrentIndex(0)
         self.view.setFocus()
@@ -463,6 +476,8 @@ class MainWindow(QMainWindow):
                     self.plan_combo.setItemText(self.plan_combo.currentIndex(), self._plan_title())
             if isinstance(change, NodeInserted):
                 self.select_node(change.node_id)
+                # A restored branch comes back open, so what the undo brought is seen.
+                self.view.expand(self.proxy.mapFromSource(self.model.index_of(change.node_id)))
         if self._editor is not None:
             self._editor.set_tree(self.model.tree)
             if self._editor.node_id is not None:
@@ -516,6 +531,28 @@ class MainWindow(QMainWindow):
             f"Filter: {count(shown, 'item')} shown" if criteria.active else "", 0
         )
 
+    def _go_to_first_match(self) -> None:
+        """Return in the search box: to the tree, on the first item that matches itself
+        (not an ancestor kept only to show where a match sits)."""
+        tree = self.model.tree
+        if tree is None or not self.proxy.criteria.active:
+            return
+        for idx in sorted(self._visible_rows(), key=self._row_order):
+            item = self.model.item(self.proxy.mapToSource(idx))
+            if item is not None and matches(
+                item, self.proxy.criteria, self.model, self.model.today
+            ):
+                self.select_node(item.id)
+                self.view.setFocus()
+                return
+
+    def _row_order(self, index: QModelIndex) -> list[int]:
+        path = []
+        while index.isValid():
+            path.append(index.row())
+            index = index.parent()
+        return path[::-1]
+
     def _expanded_ids(self) -> set[int]:
         return {
             node_id
@@ -556,8 +593,9 @@ class MainWindow(QMainWindow):
             parts.append(_chip_html(st, n))
         parts.append(f"Not set&nbsp;{counts.get(None, 0)}")
         total = sum(counts.values())
-        lowest = tree.settings.level_names[-1].lower()
-        self.rag_label.setText(f"{count(total, lowest)}: " + " &nbsp; ".join(parts))
+        levels = {tree.settings.level_name(it.depth) for it in tree.leaves()}
+        noun = levels.pop().lower() if len(levels) == 1 else "item"
+        self.rag_label.setText(f"{count(total, noun)}: " + " &nbsp; ".join(parts))
         self.rag_label.setAccessibleName(
             "RAG counts: "
             + ", ".join(f"{st.word} {counts.get(st, 0)}" for st in STATUS_ORDER)

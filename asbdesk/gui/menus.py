@@ -91,7 +91,7 @@ def build_menus(window: MainWindow) -> None:
     _action(
         window,
         m,
-        "Your &name…",
+        "&Your name…",
         window.set_your_name,
         None,
         "The name put on your updates and changes",
@@ -115,6 +115,7 @@ def build_menus(window: MainWindow) -> None:
         window.add_sibling,
         "Ctrl+Return",
         "Add an item after the selected one",
+        in_tree=True,
     )
     window.add_child_action = _action(
         window,
@@ -123,6 +124,7 @@ def build_menus(window: MainWindow) -> None:
         window.add_child,
         "Ctrl+Shift+Return",
         "Add an item under the selected one",
+        in_tree=True,
     )
     _action(window, m, "Re&name", window.rename, "F2", "Rename the selected item", in_tree=True)
     window.delete_action = _action(
@@ -187,9 +189,7 @@ def build_menus(window: MainWindow) -> None:
     _action(window, m, "&Expand all", window.view.expandAll, "Ctrl+E")
     _action(window, m, "&Collapse all", window.view.collapseAll, "Ctrl+Shift+E")
     _action(window, m, "Go to the &tree", window.show_tree, "Ctrl+1")
-    _action(
-        window, m, "&Indicators", lambda: window.tabs.setCurrentWidget(window.indicators), "Ctrl+I"
-    )
+    _action(window, m, "&Indicators", window.show_indicators, "Ctrl+I")
     _action(window, m, "Go to the &details", lambda: window.editor.ref_edit.setFocus(), "Ctrl+2")
 
     m = bar.addMenu("&Help")

@@ -11,8 +11,10 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QHeaderView,
     QLabel,
@@ -49,6 +51,23 @@ class _FocusOut(QObject):
         return False
 
 
+class _ClosedArrows(QObject):
+    _KEYS = (
+        Qt.Key.Key_Up,
+        Qt.Key.Key_Down,
+        Qt.Key.Key_PageUp,
+        Qt.Key.Key_PageDown,
+        Qt.Key.Key_Home,
+        Qt.Key.Key_End,
+    )
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            alt = event.modifiers() & Qt.KeyboardModifier.AltModifier
+            return event.key() in self._KEYS and not alt
+        return False
+
+
 class NodeEditor(QWidget):
     node_shown = Signal(object)  # node id or None
 
@@ -59,6 +78,7 @@ class NodeEditor(QWidget):
         self.tree: PlanTree | None = None
         self.node_id: int | None = None
         self._loading = False
+        self._return_focus: QWidget | None = None
         form = load_ui("node_editor.ui", self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -87,6 +107,10 @@ class NodeEditor(QWidget):
 
         for combo in (self.status_combo, self.department_edit):
             guard_wheel(combo)
+        # A status changes only from its open list: an arrow key on the closed box would
+        # otherwise ask for a reason for a change nobody meant.
+        self._arrow_guard = _ClosedArrows(self)
+        self.status_combo.installEventFilter(self._arrow_guard)
         self.status_combo.addItem("Not set", None)
         for st in STATUS_ORDER:
             self.status_combo.addItem(st.word, st.value)
@@ -122,6 +146,11 @@ class NodeEditor(QWidget):
         self.target_edit.editingFinished.connect(self._save_target_date)
         self.status_combo.activated.connect(self._status_picked)
         self.milestones.itemChanged.connect(self._milestone_edited)
+        self.milestones.itemSelectionChanged.connect(
+            lambda: self.remove_milestone_button.setEnabled(
+                bool(self.milestones.selectionModel().selectedRows())
+            )
+        )
         self.add_milestone_button.clicked.connect(self._add_milestone)
         self.remove_milestone_button.clicked.connect(self._remove_milestone)
         self.add_update_button.clicked.connect(self.add_update)
@@ -195,8 +224,11 @@ class NodeEditor(QWidget):
         if item is not None and self.tree is not None:
             if self.tree.is_rolled_up(item):
                 rolled = self.tree.effective_status(item)
-                word = rolled.word if rolled else "not set"
-                text = f"Shown in the plan as {word}, rolled up from its children."
+                text = (
+                    f"Shown in the plan as {rolled.word}, rolled up from its children."
+                    if rolled
+                    else "None of its children has a status yet."
+                )
             else:
                 why = self.tree.disagreement(item)
                 suggestion = self.tree.suggestion(item)
@@ -227,7 +259,7 @@ class NodeEditor(QWidget):
                 self.milestones.setItem(r, c, cell)
         self.milestones.resizeRowsToContents()
         _fit_height(self.milestones, rows=len(live), least=2, most=8)
-        self.remove_milestone_button.setEnabled(bool(live))
+        self.remove_milestone_button.setEnabled(False)  # until a milestone is selected
 
     def _fill_updates(self, node: NodeRecord) -> None:
         live = list(reversed(node.updates))  # newest first: the one an officer looks for
@@ -347,9 +379,14 @@ class NodeEditor(QWidget):
             self.ops.run(change(self.node_id, new, dialog.reason(), self.clock()))
         else:
             self.show_node(self.node_id)  # cancelled: show the status as it still is
+        back, self._return_focus = self._return_focus, None
+        if back is not None:
+            back.setFocus()
 
     def ask_status(self) -> None:
-        """Keyboard path to a status change: focus the status box and open its list."""
+        """Keyboard path to a status change: open the status list; once the change is made
+        (or not), the focus goes back where the officer was."""
+        self._return_focus = QApplication.focusWidget()
         self.status_combo.setFocus()
         self.status_combo.showPopup()
 
@@ -403,7 +440,8 @@ class NodeEditor(QWidget):
                 self.milestones.editItem(cell)
 
     def _remove_milestone(self) -> None:
-        row = self.milestones.currentRow()
+        rows = self.milestones.selectionModel().selectedRows()
+        row = rows[0].row() if rows else -1
         cell = self.milestones.item(row, 0) if row >= 0 else None
         if cell is None or self.node_id is None:
             return
