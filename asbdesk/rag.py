@@ -197,10 +197,14 @@ def worst(statuses: Iterable[Status | None]) -> Status | None:
 
 
 def mean_percent(values: Iterable[float | None]) -> float | None:
-    known = [v for v in values if v is not None]
+    """Children's delivered % averaged. A child with nothing to count weighs in as 0 once
+    a sibling has a figure, as in the status roll-up: one completed action beside three
+    unmeasured ones is not 100 % delivered."""
+    given = list(values)
+    known = [v for v in given if v is not None]
     if not known:
         return None
-    return sum(known) / len(known)
+    return sum(known) / len(given)
 
 
 def count_statuses(statuses: Iterable[Status | None]) -> dict[Status | None, int]:

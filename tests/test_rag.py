@@ -253,7 +253,7 @@ def test_worst_takes_any_iterable() -> None:
         ([], None),
         ([None, None], None),
         ([0.0], 0.0),
-        ([None, 50.0, 100.0], 75.0),
+        ([None, 50.0, 100.0], 50.0),  # the unmeasured child counts as nothing delivered
         ([10.0, 20.0, 60.0], 30.0),
     ],
 )
