@@ -602,9 +602,6 @@ class MainWindow(QMainWindow):
             + f", Not set {counts.get(None, 0)}"
         )
 
-    def rag_counts(self) -> dict[Status | None, int]:
-        return self.model.tree.rag_counts() if self.model.tree else {}
-
     # -- desks -------------------------------------------------------------------
 
     def _fill_recent(self) -> None:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -69,8 +69,6 @@ class _ClosedArrows(QObject):
 
 
 class NodeEditor(QWidget):
-    node_shown = Signal(object)  # node id or None
-
     def __init__(self, ops: Operations, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ops = ops
@@ -169,7 +167,6 @@ class NodeEditor(QWidget):
             self._fill()
         finally:
             self._loading = False
-        self.node_shown.emit(node_id)
 
     def _fill(self) -> None:
         enabled = self.node_id is not None
