@@ -5,6 +5,7 @@
     asbdesk info DESK [--json]
     asbdesk export DESK --format json [-o FILE]
     asbdesk demo DESK
+    asbdesk import FILE.xlsx --desk DESK [--sheet NAME]
 
 The commands never import Qt, so they run on a machine without a screen.
 """
@@ -20,7 +21,7 @@ from pathlib import Path
 from asbdesk import __version__
 from asbdesk.desk import DESK_SUFFIX, DeskError, open_desk
 
-COMMANDS = ("info", "export", "demo")
+COMMANDS = ("info", "export", "demo", "import")
 
 
 def _existing_desk(path: str) -> Path:
@@ -70,6 +71,21 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from asbdesk.words import count
+    from asbdesk.xlsx_import import import_workbook
+
+    with open_desk(args.desk) as desk:
+        result = import_workbook(desk, args.file, sheet=args.sheet)
+    print(f"Imported '{result.title}' from the sheet '{result.sheet}' into {args.desk}:")
+    print("  " + ", ".join(count(n, name.lower()) for name, n in result.counts.items()))
+    if result.warnings:
+        print(f"{count(len(result.warnings), 'warning')}:")
+        for warning in result.warnings:
+            print(f"  {warning}")
+    return 0
+
+
 def command_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="asbdesk", description="asbdesk without a window.")
     parser.add_argument("--version", action="version", version=f"asbdesk {__version__}")
@@ -83,6 +99,11 @@ def command_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["json"], required=True)
     p.add_argument("-o", "--output", help="file to write (default: standard output)")
     p.set_defaults(func=cmd_export)
+    p = sub.add_parser("import", help="import a plan from an Excel workbook (.xlsx)")
+    p.add_argument("file")
+    p.add_argument("--desk", required=True, help="the desk to add the plan to (made if new)")
+    p.add_argument("--sheet", help="the sheet holding the plan (default: the first with a header)")
+    p.set_defaults(func=cmd_import)
     p = sub.add_parser("demo", help="write the demo desk to a new file")
     p.add_argument("desk")
     p.set_defaults(func=cmd_demo)
