@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from asbdesk import tree
@@ -617,6 +617,11 @@ def check_plan_values(values: dict[str, Any]) -> None:
         raise ValueError("The plan cannot end before it starts.")
 
 
+def next_plan_position(s: Session) -> int:
+    """Where a new plan goes in the desk's list: after every plan there is."""
+    return int(s.scalar(select(func.count(Plan.id))) or 0)
+
+
 @dataclass
 class AddPlan:
     title: str
@@ -637,7 +642,7 @@ class AddPlan:
         )
         with desk.transaction() as s:
             if self.plan_id is None:
-                count = len(list(s.scalars(select(Plan.id))))
+                count = next_plan_position(s)
                 plan = Plan(
                     title=self.title,
                     council=self.council,

@@ -13,9 +13,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from openpyxl.worksheet.worksheet import Worksheet
+
+from asbdesk.commands import next_plan_position
 from asbdesk.desk import Desk
 from asbdesk.json_io import import_plan
-from asbdesk.models import Plan
+from asbdesk.plan_tree import PlanTree
 from asbdesk.xlsx_grid import Grid, find_header, read_grid
 from asbdesk.xlsx_open import WorkbookError, open_workbook
 from asbdesk.xlsx_plan import build_plan
@@ -43,26 +46,23 @@ def import_workbook(
             )
         grid = read_grid(book[sheet])
     else:
-        grid = _plan_sheet(path, [read_grid(ws) for ws in book.worksheets])
+        grid = _plan_sheet(path, book.worksheets)
     reading = propose_reading(grid)
-    built = build_plan(grid, reading, today or date.today(), title=_title(grid, path))
+    title = _title(grid, reading.header_row, path)
+    built = build_plan(grid, reading, today or date.today(), title=title)
     with desk.transaction() as s:
-        position = len(s.query(Plan.id).all())
-        plan = import_plan(s, built.plan, position=position)
+        plan = import_plan(s, built.plan, position=next_plan_position(s))
         plan_id = plan.id
-    counts: dict[str, int] = {}
-    stack = [(n, 0) for n in built.plan["children"]]
-    while stack:
-        node, depth = stack.pop()
-        name = reading.level_names[min(depth, len(reading.level_names) - 1)]
-        counts[name] = counts.get(name, 0) + 1
-        stack.extend((c, depth + 1) for c in node["children"])
+    # Counted as the window will show the plan, by the same code.
+    counts = PlanTree.load(desk.reader, plan_id, today or date.today()).level_counts()
     return ImportResult(plan_id, built.plan["title"], grid.title, counts, built.warnings)
 
 
-def _plan_sheet(path: Path, grids: list[Grid]) -> Grid:
-    """The first sheet with a header row: the plan, not a cover or an indicator table."""
-    for grid in grids:
+def _plan_sheet(path: Path, sheets: list[Worksheet]) -> Grid:
+    """The first sheet with a header row: the plan, not a cover or an indicator table.
+    Sheets are read one at a time, stopping at the plan."""
+    for sheet in sheets:
+        grid = read_grid(sheet)
         if find_header(grid) is not None:
             return grid
     raise WorkbookError(
@@ -71,10 +71,9 @@ def _plan_sheet(path: Path, grids: list[Grid]) -> Grid:
     )
 
 
-def _title(grid: Grid, path: Path) -> str:
+def _title(grid: Grid, header_row: int, path: Path) -> str:
     """The plan's title: the first text above the header, else the file's name."""
-    header = find_header(grid)
-    for r in range(1, header.row if header else 1):
+    for r in range(1, header_row):
         texts = [t for t in grid.texts(r) if t]
         if texts:
             return texts[0].split("\n")[0]
