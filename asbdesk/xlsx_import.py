@@ -10,9 +10,10 @@ Part of importing a plan from Excel (issue 3); no Qt here.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
+from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from asbdesk.commands import next_plan_position
@@ -48,13 +49,15 @@ def import_workbook(
     else:
         grid = _plan_sheet(path, book.worksheets)
     reading = propose_reading(grid)
-    title = _title(grid, reading.header_row, path)
-    built = build_plan(grid, reading, today or date.today(), title=title)
+    today = today or date.today()
+    built = build_plan(grid, reading, today, report_date=_last_saved(book))
+    if built.plan["title"] == grid.title:  # no title above the header: the file's name
+        built.plan["title"] = path.stem
     with desk.transaction() as s:
         plan = import_plan(s, built.plan, position=next_plan_position(s))
         plan_id = plan.id
     # Counted as the window will show the plan, by the same code.
-    counts = PlanTree.load(desk.reader, plan_id, today or date.today()).level_counts()
+    counts = PlanTree.load(desk.reader, plan_id, today).level_counts()
     return ImportResult(plan_id, built.plan["title"], grid.title, counts, built.warnings)
 
 
@@ -71,10 +74,7 @@ def _plan_sheet(path: Path, sheets: list[Worksheet]) -> Grid:
     )
 
 
-def _title(grid: Grid, header_row: int, path: Path) -> str:
-    """The plan's title: the first text above the header, else the file's name."""
-    for r in range(1, header_row):
-        texts = [t for t in grid.texts(r) if t]
-        if texts:
-            return texts[0].split("\n")[0]
-    return path.stem
+def _last_saved(book: Workbook) -> date | None:
+    """When the workbook was last saved: the date of updates whose column names none."""
+    saved = getattr(book.properties, "modified", None)
+    return saved.date() if isinstance(saved, datetime) else None

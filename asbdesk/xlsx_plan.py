@@ -2,10 +2,11 @@
 
 Banners become top-level nodes, level columns their children (a parent merged down, or
 filled once and blank below, is one node), and each row's actions the leaves: several
-lettered or numbered items in one cell ("a) … b) …", "1. … 2. …") become separate
-actions, with the progress cell beside them split the same way where its letters match
-and kept on the parent where they do not. Nothing is dropped silently: every cell that
-has no field of its own becomes a named extra field, and every doubt a warning.
+lettered or numbered items in one cell ("a) … b) …", "1. … 2. …", on separate lines or
+one) become separate actions. A cell beside them that holds one item per action ("1. Dec
+2015 2. Sep 2015", one owner each) is split the same way; one whose items do not line up
+is kept whole on the parent. Nothing is dropped silently: every cell that has no field of
+its own becomes a named extra field, and every doubt a warning.
 
 Part of importing a plan from Excel (issue 3); no Qt here.
 """
@@ -13,17 +14,24 @@ Part of importing a plan from Excel (issue 3); no Qt here.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from asbdesk.periods import DateFormError, Quarter, parse_target_date
-from asbdesk.xlsx_grid import Grid
-from asbdesk.xlsx_reading import RAG_FILLS, Reading
+from openpyxl.utils import get_column_letter
 
-# "a) …" or "1. …" at the start of a line: one item each.
-_ITEM = re.compile(r"^\s*(?:(?P<letter>[a-z])\)|(?P<number>\d{1,2})[.)])\s+(?P<text>.*)$")
-_BULLET = re.compile(r"^\s*[•\-*]\s*")
+from asbdesk.periods import DateFormError, PeriodError, Quarter, parse_period, parse_target_date
+from asbdesk.refs import next_ref
+from asbdesk.xlsx_grid import Grid
+from asbdesk.xlsx_reading import FIELD_LABELS, Reading, fill_status, status_word
+
+# "a) …", "(b) …" or "1. …" opening an item: at the start of a line, or after a space
+# within one when the items run in sequence ("1. Dec 2015 2. Sep 2015").
+_ITEM = re.compile(
+    r"(?:^|(?<=\s))\(?(?:(?P<letter>[a-z])\)|(?P<number>\d{1,2})[.)])(?=\s)", re.MULTILINE
+)
+_BULLET = re.compile(r"^\s*[•\-*▪◦·]\s*")
 _COUNT = re.compile(r"^(?P<n>\d+)\s*x\s+", re.IGNORECASE)
 _LEADING_REF = re.compile(r"^(?P<ref>\d+(?:\.\d+)*)\s+(?P<title>.+)$", re.DOTALL)
 _ORDINALS = {
@@ -32,40 +40,52 @@ _ORDINALS = {
         "one two three four five six seven eight nine ten eleven twelve".split(), start=1
     )
 }
-_BANNER = re.compile(r"^(?P<level>\w+)\s+(?P<n>\w+)\s*[-–—:]\s*(?P<title>.+)$", re.DOTALL)
-_STATUS_WORDS = {
-    "red": "red",
-    "amber": "amber",
-    "green": "green",
-    "blue": "blue",
-    "complete": "blue",
-    "completed": "blue",
-    "on track": "green",
-    "grey": "grey",
-    "not started": "not_started",
-}
+_BANNER = re.compile(r"^(?P<level>\w+)\s+(?P<n>\w+)\s*[-–—:.]\s*(?P<title>.+)$", re.DOTALL)
+_PLAN_SPAN = re.compile(
+    r"^(?P<start>[A-Za-z]+\.?\s+\d{4})\s*(?:[-–—]|to)\s*(?P<end>[A-Za-z]+\.?\s+\d{4})$"
+)
+_COUNCIL = re.compile(r"^(?P<name>[A-Z][\w' -]*?\bCouncil)\b")
+
+ProgressFn = Callable[[int, int], None]
 
 
 @dataclass
 class BuiltPlan:
     plan: dict[str, Any]
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # where each column's cells went
 
 
-def split_items(text: str) -> list[tuple[str, str]]:
-    """("a)", "Finalise draft ASB Policy") … for a cell of lettered or numbered items; a
-    line that starts no item continues the one before. [] when the cell is one item."""
-    items: list[tuple[str, str]] = []
-    for line in text.splitlines():
-        m = _ITEM.match(line)
-        if m:
-            ref = f"{m['letter']})" if m["letter"] else f"{m['number']}."
-            items.append((ref, m["text"].strip()))
-        elif items:
-            items[-1] = (items[-1][0], f"{items[-1][1]} {line.strip()}")
-        else:
-            return []
-    return items if len(items) >= 2 else []
+def split_items(text: str, minimum: int = 2) -> list[tuple[str, str]]:
+    """("a)", "Finalise draft ASB Policy") … for a cell of lettered or numbered items in
+    sequence (a, b, c … or 1, 2, 3 …); text before the first item, items out of sequence,
+    or fewer than `minimum` items mean the cell is not a list: []."""
+    marks = list(_ITEM.finditer(text))
+    if len(marks) < minimum or not marks or text[: marks[0].start()].strip(" (\n"):
+        return []
+    letters = all(m["letter"] for m in marks)
+    numbers = all(m["number"] for m in marks)
+    if not (letters or numbers):
+        return []
+    # Keep only the marks that continue the sequence; others are text ("see 2) above").
+    kept: list[re.Match[str]] = []
+    for m in marks:
+        expected = chr(ord("a") + len(kept)) if letters else str(len(kept) + 1)
+        if (m["letter"] or m["number"]) == expected:
+            kept.append(m)
+    if len(kept) < minimum or kept[0] is not marks[0]:
+        return []
+    items = []
+    for i, m in enumerate(kept):
+        end = kept[i + 1].start() if i + 1 < len(kept) else len(text)
+        body = " ".join(text[m.end() : end].split())
+        ref = f"{m['letter']})" if m["letter"] else f"{m['number']}."
+        items.append((ref, body))
+    return items
+
+
+def _ref_key(ref: str) -> str:
+    return ref.strip().strip("().").lower()
 
 
 def _milestones(text: str) -> list[dict[str, Any]]:
@@ -118,45 +138,166 @@ def _banner(text: str, number: int) -> tuple[str, str]:
     return str(number), text
 
 
-def _update_period(heading: str, today: date) -> tuple[date, str]:
-    """The date an update column is for: "Progress Update – March 2017" → 31/03/2017."""
-    words = re.sub(r"(?i)^.*?update\s*[-–—:]?\s*", "", heading).strip()
+def update_date(heading: str, report_date: date) -> date:
+    """The date an update column is for: "Progress Update – March 2017" → 31/03/2017,
+    "Update Q3 2019/20" → 31/12/2019; a plain "Update" → the report date."""
+    words = re.sub(r"(?i)^.*(?:update|progress)\s*[-–—:]?\s*", "", heading).strip(" ()")
     try:
-        on = parse_target_date(words) if words else today
+        return parse_target_date(words) if words else report_date
     except DateFormError:
-        on = today
-    return on, Quarter.of(on).label
+        return report_date
 
 
-def _status(grid: Grid, row: int, column: int) -> str | None:
-    cell = grid.cell(row, column)
-    word = cell.text.strip().lower()
-    if word in _STATUS_WORDS:
-        return _STATUS_WORDS[word]
-    status = RAG_FILLS.get(cell.fill or "")
-    return status.value if status else None
+def _names(text: str) -> list[str]:
+    return [n.strip() for n in re.split(r"[\n;]", text) if n.strip()]
 
 
-def build_plan(grid: Grid, reading: Reading, today: date, title: str = "") -> BuiltPlan:
-    built = BuiltPlan(
-        plan={
-            "title": title or grid.title,
-            "council": "",
-            "start_date": None,
-            "end_date": None,
-            "level_names": reading.level_names,
-            "indicators": [],
-            "children": [],
-        }
-    )
-    plan_children: list[dict[str, Any]] = built.plan["children"]
+class _Builder:
+    def __init__(self, grid: Grid, reading: Reading, report_date: date) -> None:
+        self.grid, self.reading, self.report_date = grid, reading, report_date
+        self.warnings: list[str] = []
+
+    # -- one row -----------------------------------------------------------------------
+
+    def add_row(
+        self, r: int, siblings: list[dict[str, Any]], parent: dict[str, Any] | None
+    ) -> None:
+        grid, reading = self.grid, self.reading
+        title_col = reading.column_of("title")
+        title = grid.cell(r, title_col).text if title_col else ""
+        items = split_items(title, minimum=1) if reading.split and parent is not None else []
+        if items:
+            actions = [_node(ref, t) for ref, t in items]
+        elif title:
+            actions = [_node("", title)]
+        elif parent is not None:
+            # No action on this row: what it holds belongs to its parent.
+            self.warnings.append(
+                f"row {r}: no action text; its cells were added to '{parent['title'][:40]}'"
+            )
+            actions = []
+        else:
+            texts = "; ".join(t for t in grid.texts(r) if t)
+            self.warnings.append(f"row {r}: no action and no parent; not imported: {texts[:80]}")
+            return
+        # Cells that do not line up with several actions stay whole on their parent.
+        whole = parent if (len(items) > 1 or not actions) else actions[0]
+        assert whole is not None
+        keys = {_ref_key(a["ref"]): a for a in actions} if items else {}
+        for column, name in sorted(reading.columns.items()):
+            if name in ("title", "level", "skip") or column == title_col:
+                continue
+            text = grid.cell(r, column).text
+            parts = split_items(text, minimum=1) if keys and reading.split else []
+            if parts and all(_ref_key(ref) in keys for ref, _ in parts):
+                for ref, body in parts:
+                    self._put(name, column, r, body, [keys[_ref_key(ref)]])
+            else:
+                every = actions if name in ("lead", "partners", "target_date", "status") else []
+                self._put(name, column, r, text, every or [whole])
+                if items and name == "lead" and parent is not None and not parent["lead"]:
+                    parent["lead"] = _names(text)  # the objective's officer, as its actions'
+        siblings.extend(actions)
+
+    def _put(self, name: str, column: int, r: int, text: str, nodes: list[dict[str, Any]]) -> None:
+        """A cell's text, or one action's part of it, into its field on `nodes`."""
+        grid, reading = self.grid, self.reading
+        heading = reading.headings.get(column, f"Column {column}")
+        cell = grid.cell(r, column)
+        if name == "status":
+            found = status_word(text) if text else None
+            status = found[0] if found else fill_status(cell.fill, reading.colour_key.colours)
+            if text and (found is None or found[1]):
+                for node in nodes:
+                    node["extra"][heading] = text  # the words beyond the status, kept
+            if text and found is None and status is None:
+                self.warnings.append(f"row {r}: status '{text[:40]}' not understood; kept as text")
+            for node in nodes:
+                node["status"] = status.value if status else node["status"]
+            return
+        if not text:
+            return
+        if name == "lead" or name == "partners":
+            for node in nodes:
+                node[name] = _names(text)
+            return
+        if name == "target_date":
+            when = self._date(r, cell.value if text == cell.text else None, text)
+            for node in nodes:
+                if when is not None:
+                    node["target_date"] = when.isoformat()
+                else:
+                    node["extra"][f"{heading} (as typed)"] = text
+            return
+        for node in nodes:
+            if name == "outcome" and not node["outcome"]:
+                node["outcome"] = text
+            elif name == "ref" and not node["ref"]:
+                node["ref"] = text
+            elif name == "milestones":
+                node["milestones"] += _milestones(text)
+            elif name == "update":
+                on = update_date(heading, self.report_date)
+                node["updates"].append(
+                    {
+                        "date": on.isoformat(),
+                        "period": Quarter.of(on).label,
+                        "text": text,
+                        "author": "",  # the action's lead, once the row is read
+                        "status": None,
+                        "kind": "progress",
+                    }
+                )
+            else:
+                key = heading if heading not in node["extra"] else f"{heading} (row {r})"
+                node["extra"][key] = text
+
+    def _date(self, r: int, value: Any, text: str) -> date | None:
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        try:
+            return parse_target_date(text)
+        except DateFormError:
+            self.warnings.append(f"row {r}: date '{text}' not understood; kept as text")
+            return None
+
+
+def build_plan(
+    grid: Grid,
+    reading: Reading,
+    today: date,
+    title: str = "",
+    report_date: date | None = None,
+    progress: ProgressFn | None = None,
+) -> BuiltPlan:
+    """The plan a sheet holds, read as `reading` says. Its title is `title`, else the first
+    line above the header, else the sheet's name. `report_date` dates the updates of a
+    column whose heading names no period (the file's last save, else today)."""
+    builder = _Builder(grid, reading, min(report_date or today, today))
+    plan: dict[str, Any] = {
+        "title": title,
+        "council": "",
+        "start_date": None,
+        "end_date": None,
+        "level_names": reading.level_names,
+        "colour_key": {s.value: words for s, words in reading.colour_key.wording.items()},
+        "indicators": [],
+        "children": [],
+    }
+    built = BuiltPlan(plan=plan, warnings=builder.warnings)
+    _above_header(grid, reading, built)
+    plan_children: list[dict[str, Any]] = plan["children"]
     banner: dict[str, Any] | None = None
     parents: list[tuple[tuple[Any, ...], dict[str, Any]] | None] = [None] * len(
         reading.level_columns
     )
-    skip = {reading.header_row, *reading.repeated_headers, *reading.key_rows}
-    by_field = {f: c for c, f in reading.columns.items()}
+    listed = {r for block in reading.lists for r in (block.heading_row, *block.item_rows)}
+    skip = {reading.header_row, *reading.repeated_headers, *reading.key_rows, *listed}
     for r in range(1, grid.height + 1):
+        if progress is not None and r % 500 == 0:
+            progress(r, grid.height)
         if r in reading.banner_rows:
             ref, text = _banner(grid.texts(r)[0], len(plan_children) + 1)
             banner = _node(ref, text)
@@ -170,10 +311,7 @@ def build_plan(grid: Grid, reading: Reading, today: date, title: str = "") -> Bu
         siblings = banner["children"] if banner is not None else plan_children
         for depth, column in enumerate(reading.level_columns):
             cell = grid.cell(r, column)
-            if not cell.text:
-                if parents[depth] is None:
-                    continue
-            else:
+            if cell.text:
                 identity = (cell.merge or (r, column), cell.text)
                 current = parents[depth]
                 if current is None or current[0] != identity and cell.is_merge_origin:
@@ -186,105 +324,146 @@ def build_plan(grid: Grid, reading: Reading, today: date, title: str = "") -> Bu
             if held is not None:
                 siblings = held[1]["children"]
         parent = parents[-1][1] if parents and parents[-1] is not None else banner
-        _add_row(grid, reading, r, by_field, siblings, parent, built, today)
+        builder.add_row(r, siblings, parent)
+    _lists(grid, reading, plan)
+    _fill_refs(plan["children"], "", 0, len(reading.level_names))
+    _credit_updates(plan["children"], [])
+    built.notes = _column_notes(grid, reading, built)
+    if grid.hidden_columns & set(reading.columns):
+        shown = ", ".join(
+            reading.headings[c] for c in sorted(grid.hidden_columns & set(reading.columns))
+        )
+        built.warnings.append(f"hidden columns were read all the same: {shown}")
     return built
 
 
-def _add_row(
-    grid: Grid,
-    reading: Reading,
-    r: int,
-    by_field: dict[str, int],
-    siblings: list[dict[str, Any]],
-    parent: dict[str, Any] | None,
-    built: BuiltPlan,
-    today: date,
-) -> None:
-    def text(name: str) -> str:
-        return grid.cell(r, by_field[name]).text if name in by_field else ""
-
-    items = split_items(text("title"))
-    actions = [_node(ref, t) for ref, t in items] if items else [_node("", text("title"))]
-    if not actions[0]["title"]:
-        if parent is None:
-            built.warnings.append(f"row {r}: no action and no parent; the row was not imported")
-            return
-        # No action on this row: what it holds belongs to its parent, not to a new action.
-        built.warnings.append(
-            f"row {r}: no action text; its cells were added to '{parent['title'][:40]}'"
-        )
-        actions = [parent]
-    owner = parent if (items or actions[0] is parent) and parent is not None else actions[0]
-    owner["outcome"] = owner["outcome"] or text("outcome")
-    leads = [n.strip() for n in re.split(r"[\n;]", text("lead")) if n.strip()]
-    status = _status(grid, r, by_field["status"]) if "status" in by_field else None
-    when: date | None = None
-    if "target_date" in by_field:
-        when = _target_date(grid, r, by_field["target_date"], owner, built)
-    for action in actions:  # only what the row has: a parent's own values stay
-        action["lead"] = list(leads) or action["lead"]
-        action["status"] = status or action["status"]
-        action["target_date"] = when.isoformat() if when else action["target_date"]
-    if parent is not None and items:
-        parent["lead"] = parent["lead"] or list(leads)
-    if not items or parent is None:
-        actions[0]["milestones"] = _milestones(text("milestones"))
-    elif text("milestones"):
-        parent["milestones"] += _milestones(text("milestones"))
-    _updates(text("update"), reading, by_field, actions, parent if items else None, today)
-    for column, name in reading.columns.items():
-        if name == "extra" and grid.cell(r, column).text:
-            owner["extra"][reading.headings[column]] = grid.cell(r, column).text
-    if actions[0] is not parent:
-        siblings.extend(actions)
+def _above_header(grid: Grid, reading: Reading, built: BuiltPlan) -> None:
+    """Title rows: the plan's title, its council and period; anything else there is
+    reported, not lost."""
+    plan = built.plan
+    first_banner = min(reading.banner_rows, default=reading.header_row)
+    given = plan["title"]
+    plan["title"] = ""
+    for r in range(1, min(reading.header_row, first_banner)):
+        if r in reading.key_rows:
+            continue
+        for text in dict.fromkeys(t for t in grid.texts(r) if t):
+            line = text.split("\n")[0]
+            span = _plan_span(line)
+            if span is not None and plan["start_date"] is None:
+                plan["start_date"], plan["end_date"] = (d.isoformat() for d in span)
+            elif not plan["title"]:
+                plan["title"] = line
+                match = _COUNCIL.match(line)
+                if match:
+                    plan["council"] = match["name"].strip()
+                if text != line:
+                    built.warnings.append(
+                        f"row {r}: '{text[:60]}' above the header was not imported"
+                    )
+            else:
+                built.warnings.append(f"row {r}: '{text[:60]}' above the header was not imported")
+    plan["title"] = given or plan["title"] or grid.title
 
 
-def _target_date(
-    grid: Grid, r: int, column: int, owner: dict[str, Any], built: BuiltPlan
-) -> date | None:
-    cell = grid.cell(r, column)
-    if isinstance(cell.value, datetime | date):
-        return cell.value.date() if isinstance(cell.value, datetime) else cell.value
-    if not cell.text:
-        return None
+def _plan_span(text: str) -> tuple[date, date] | None:
+    """ "April 2019 – March 2020" or "2019/20": the plan's first and last day."""
+    m = _PLAN_SPAN.match(text.strip())
+    if m:
+        try:
+            start, end = parse_target_date(m["start"]), parse_target_date(m["end"])
+        except DateFormError:
+            return None
+        return (start.replace(day=1), end) if start <= end else None
     try:
-        return parse_target_date(cell.text)
-    except DateFormError:
-        built.warnings.append(f"row {r}: date '{cell.text}' not understood; kept as text")
-        owner["extra"]["Target date (as typed)"] = cell.text
+        period = parse_period(text)
+    except PeriodError:
         return None
+    return period.start, period.end
 
 
-def _updates(
-    text: str,
-    reading: Reading,
-    by_field: dict[str, int],
-    actions: list[dict[str, Any]],
-    parent: dict[str, Any] | None,
-    today: date,
-) -> None:
-    if not text:
-        return
-    on, period = _update_period(reading.headings[by_field["update"]], today)
+def _lists(grid: Grid, reading: Reading, plan: dict[str, Any]) -> None:
+    """A list below the table: measures become indicators (values to be added), anything
+    else a parent with the items as its actions."""
+    for block in reading.lists:
+        heading = grid.texts(block.heading_row)[0].rstrip(" :")
+        items = [_BULLET.sub("", grid.texts(r)[0]).strip() for r in block.item_rows]
+        if block.as_indicators:
+            for name in items:
+                plan["indicators"].append(
+                    {
+                        "group": heading,
+                        "name": name,
+                        "unit": "count",
+                        "direction": "lower",
+                        "target": None,
+                        "source": "",
+                        "values": [],
+                    }
+                )
+        else:
+            node = _node("", heading)
+            node["children"] = [_node("", name) for name in items]
+            plan["children"].append(node)
 
-    def update(body: str) -> dict[str, Any]:
-        return {
-            "date": on.isoformat(),
-            "period": period,
-            "text": body,
-            "author": "",
-            "status": None,
-            "kind": "progress",
-        }
 
-    items = split_items(text)
-    by_ref = {a["ref"]: a for a in actions}
-    if parent is not None and items and all(ref in by_ref for ref, _ in items):
-        for ref, body in items:
-            by_ref[ref]["updates"].append(update(body))
-        return
-    if parent is not None and items:
-        # Letters that do not line up with the actions stay whole on the parent.
-        parent["updates"].append(update(text))
-        return
-    actions[0]["updates"].append(update(text))
+def _fill_refs(nodes: list[dict[str, Any]], parent_ref: str, depth: int, levels: int) -> None:
+    """Refs for a level the sheet left unnumbered (Broxtowe's targets), as Renumber
+    would give them; a level the sheet numbered keeps its own."""
+    if nodes and not any(n["ref"] for n in nodes):
+        refs: list[str] = []
+        for node in nodes:
+            node["ref"] = next_ref(parent_ref, refs, depth, max(levels, depth + 1))
+            refs.append(node["ref"])
+    for node in nodes:
+        _fill_refs(node["children"], node["ref"], depth + 1, levels)
+
+
+def _credit_updates(nodes: list[dict[str, Any]], inherited: list[str]) -> None:
+    """Each update is credited to the officers who lead the action, as they report it."""
+    for node in nodes:
+        leads = node["lead"] or inherited
+        for update in node["updates"]:
+            update["author"] = update["author"] or ", ".join(leads)
+        _credit_updates(node["children"], leads)
+
+
+def _column_notes(grid: Grid, reading: Reading, built: BuiltPlan) -> list[str]:
+    """Where each column's cells went, for the preview: nothing is dropped silently."""
+    filled: dict[int, int] = {}
+    skip = {reading.header_row, *reading.repeated_headers, *reading.key_rows, *reading.banner_rows}
+    for r in range(reading.header_row + 1, grid.height + 1):
+        if r in skip:
+            continue
+        for c in reading.columns:
+            if grid.cell(r, c).text or (reading.columns[c] == "status" and grid.cell(r, c).fill):
+                filled[c] = filled.get(c, 0) + 1
+    notes = []
+    for c, name in sorted(reading.columns.items()):
+        heading = reading.headings.get(c, "")
+        where = FIELD_LABELS[name] if name != "extra" else f"an extra field '{heading}'"
+        if name == "level":
+            depth = reading.level_columns.index(c) if c in reading.level_columns else 0
+            offset = 1 if reading.banner_rows else 0
+            names = reading.level_names
+            where = (
+                f"the {names[min(depth + offset, len(names) - 1)].lower()} level"
+                if names
+                else where
+            )
+        if name == "skip":
+            where = "nowhere: skipped"
+        notes.append(f"{_letter(c)} '{heading}' → {where} ({filled.get(c, 0)} cells)")
+    if reading.banner_rows:
+        notes.append(f"{len(reading.banner_rows)} banner rows → the top level")
+    for block in reading.lists:
+        kind = "indicators" if block.as_indicators else "actions"
+        notes.append(f"row {block.heading_row} list of {len(block.item_rows)} → {kind}")
+    if reading.colour_key.rows:
+        first, last = reading.colour_key.rows[0], reading.colour_key.rows[-1]
+        notes.append(f"colour key (rows {first}–{last}) → the plan's colour key")
+    return notes
+
+
+def _letter(column: int) -> str:
+    return str(get_column_letter(column))

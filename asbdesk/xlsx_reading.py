@@ -8,11 +8,13 @@ Part of importing a plan from Excel (issue 3); no Qt here.
 
 from __future__ import annotations
 
+import colorsys
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from asbdesk.rag import Status
-from asbdesk.xlsx_grid import Grid, find_header
+from asbdesk.xlsx_grid import Grid, HeaderReading, find_header
 
 # Fields a column can be, with the heading words that name them, most specific first.
 FIELD_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -26,6 +28,21 @@ FIELD_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("status", ("status", "rag")),
     ("ref", ("ref", "no.", "number")),
 )
+# Every field a column can be mapped to, as the wizard names them.
+FIELD_LABELS: dict[str, str] = {
+    "title": "Action (title)",
+    "level": "A level above the actions",
+    "ref": "Ref",
+    "outcome": "Outcome",
+    "lead": "Lead officer / department",
+    "partners": "Partners",
+    "milestones": "Milestones",
+    "target_date": "Target date",
+    "update": "Progress update",
+    "status": "Status (RAG)",
+    "extra": "Keep as a named extra field",
+    "skip": "Skip (do not import)",
+}
 # Headings that name a level above the actions: the column is a parent merged down over
 # its children, or filled once and left blank below.
 LEVEL_WORDS = ("target", "objective", "commitment", "priority", "recommendation", "theme")
@@ -42,6 +59,111 @@ RAG_FILLS = {
     "00B0F0": Status.BLUE,
 }
 
+# Words for a status, in a status cell or a colour key ("Green – on track"), lower case.
+STATUS_WORDS: dict[str, Status] = {
+    "red": Status.RED,
+    "r": Status.RED,
+    "off track": Status.RED,
+    "amber": Status.AMBER,
+    "a": Status.AMBER,
+    "at risk": Status.AMBER,
+    "delayed": Status.AMBER,
+    "yellow": Status.AMBER,
+    "green": Status.GREEN,
+    "g": Status.GREEN,
+    "on track": Status.GREEN,
+    "on target": Status.GREEN,
+    "blue": Status.BLUE,
+    "b": Status.BLUE,
+    "complete": Status.BLUE,
+    "completed": Status.BLUE,
+    "done": Status.BLUE,
+    "grey": Status.GREY,
+    "gray": Status.GREY,
+    "not started": Status.NOT_STARTED,
+}
+_STATUS_START = re.compile(
+    r"^(?P<word>"
+    + "|".join(sorted((re.escape(w) for w in STATUS_WORDS), key=len, reverse=True))
+    + r")\b\s*(?P<rest>.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+_KEY_HEADINGS = ("colour key", "color key", "key", "rag key", "rag status key", "status key")
+# What a list below the table is when its heading says so: measures, not actions.
+MEASURE_WORDS = ("measure", "indicator", "kpi", "performance")
+
+
+def status_word(text: str) -> tuple[Status, str] | None:
+    """The status a cell's words give, and what follows them ("Green – funding agreed" →
+    GREEN, "funding agreed"); single letters only on their own."""
+    m = _STATUS_START.match(text.strip())
+    if m is None or (len(m["word"]) == 1 and m["rest"]):
+        return None
+    return STATUS_WORDS[m["word"].lower()], m["rest"].strip(" -–—:;,.")
+
+
+def fill_status(fill: str | None, key: dict[str, Status]) -> Status | None:
+    """The status a fill colour stands for: the sheet's colour key, else the nearest of
+    red, amber, green and blue for a strong colour; None for pale, grey or other fills."""
+    if not fill:
+        return None
+    if fill in key:
+        return key[fill]
+    try:
+        r, g, b = (int(fill[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    except ValueError:
+        return None
+    hue, light, sat = colorsys.rgb_to_hls(r, g, b)
+    if sat < 0.4 or not 0.15 < light < 0.85:
+        return None
+    degrees = hue * 360
+    for upto, status in ((15, Status.RED), (65, Status.AMBER), (170, Status.GREEN)):
+        if degrees < upto:
+            return status
+    if 185 <= degrees < 260:
+        return Status.BLUE
+    return Status.RED if degrees >= 340 else None
+
+
+@dataclass
+class ColourKey:
+    colours: dict[str, Status] = field(default_factory=dict)  # fill → status
+    wording: dict[Status, str] = field(default_factory=dict)  # status → the key's words
+    rows: list[int] = field(default_factory=list)
+
+
+def read_colour_key(grid: Grid) -> ColourKey:
+    """A colour key anywhere on the sheet: rows of a swatch and a few words starting with a
+    status ("Red – Progress well below target"), under an optional "Colour Key" heading."""
+    key = ColourKey()
+    for r in range(1, grid.height + 1):
+        texts = [t for t in grid.texts(r) if t]
+        if len(texts) == 1 and texts[0].lower().rstrip(":") in _KEY_HEADINGS:
+            key.rows.append(r)
+            continue
+        filled = [c for c in range(1, grid.width + 1) if grid.cell(r, c).fill]
+        if not filled or len(texts) > 2 or len(filled) > 2:
+            continue
+        for c in filled:
+            words = grid.cell(r, c).text or grid.cell(r, c + 1).text
+            found = status_word(words) if words else None
+            if found is not None and (len(texts) == 1 or not grid.cell(r, c).text):
+                key.colours[grid.cell(r, c).fill or ""] = found[0]
+                key.wording[found[0]] = words.replace("\n", " ")
+                key.rows.append(r)
+                break
+    return key
+
+
+@dataclass
+class ListBlock:
+    """Rows after the table with one text each: a list such as "Success measures", read as
+    indicators when its heading says so, else as a parent and its actions."""
+
+    heading_row: int
+    item_rows: list[int]
+    as_indicators: bool
+
 
 @dataclass
 class Reading:
@@ -52,8 +174,14 @@ class Reading:
     headings: dict[int, str]  # column → its heading as the sheet has it
     level_columns: list[int]  # parent levels, top first
     banner_rows: list[int] = field(default_factory=list)
-    key_rows: list[int] = field(default_factory=list)  # a colour key inside the table
+    key_rows: list[int] = field(default_factory=list)  # a colour key, wherever it is
     level_names: list[str] = field(default_factory=list)
+    colour_key: ColourKey = field(default_factory=ColourKey)
+    lists: list[ListBlock] = field(default_factory=list)
+    split: bool = True  # several items in one cell become separate actions
+
+    def column_of(self, name: str) -> int | None:
+        return next((c for c, f in self.columns.items() if f == name), None)
 
 
 class ReadingError(ValueError):
@@ -79,8 +207,12 @@ def field_of(heading: str) -> str:
     return "extra"
 
 
-def propose_reading(grid: Grid) -> Reading:
-    header = find_header(grid)
+def propose_reading(grid: Grid, header_row: int | None = None) -> Reading:
+    """The automatic reading of a sheet, or of it with the header the officer picked."""
+    if header_row is not None:
+        header: HeaderReading | None = _header_at(grid, header_row)
+    else:
+        header = find_header(grid)
     if header is None:
         raise ReadingError(
             f"No header row was found on the sheet '{grid.title}': no row in the first 40 "
@@ -88,35 +220,81 @@ def propose_reading(grid: Grid) -> Reading:
             "Choose the header row yourself, or check this is the plan's sheet."
         )
     headings = {c: t for c, t in enumerate(grid.texts(header.row), start=1) if t}
+    if not headings:
+        raise ReadingError(f"Row {header.row} of '{grid.title}' is empty: it cannot be the header.")
     columns = {c: field_of(t) for c, t in headings.items()}
-    levels = [c for c, f in columns.items() if f == "level"]
-    if "title" not in columns.values() and levels:
-        # No column names the actions: the last level column holds them.
-        columns[levels[-1]] = "title"
-        levels = levels[:-1]
+    _one_of_each(columns)
     reading = Reading(
         sheet=grid.title,
         header_row=header.row,
         repeated_headers=header.repeats,
         columns=columns,
         headings=headings,
-        level_columns=levels,
+        level_columns=[],
+        colour_key=read_colour_key(grid),
     )
+    _settle_levels(reading)
+    reading.key_rows = [r for r in reading.colour_key.rows if r != header.row]
     _find_banners(grid, reading)
     reading.level_names = _level_names(grid, reading)
     return reading
 
 
+def _header_at(grid: Grid, row: int) -> HeaderReading:
+    if not 1 <= row <= grid.height:
+        raise ReadingError(f"The sheet '{grid.title}' has no row {row}.")
+    header = [t.lower() for t in grid.texts(row)]
+    repeats = tuple(
+        r for r in range(row + 1, grid.height + 1) if [t.lower() for t in grid.texts(r)] == header
+    )
+    return HeaderReading(row, repeats)
+
+
+def _one_of_each(columns: dict[int, str]) -> None:
+    """One column per single-valued field: a second "Ref" or "Target date" is kept as an
+    extra field under its own heading rather than overwriting the first."""
+    seen: set[str] = set()
+    for c, name in sorted(columns.items()):
+        if name in ("title", "ref", "outcome", "target_date", "status"):
+            if name in seen:
+                columns[c] = "extra"
+            seen.add(name)
+
+
+def _settle_levels(reading: Reading) -> None:
+    """Level columns, top first; with no column naming the actions, the last level column
+    holds them ("Ref | Commitment | Progress")."""
+    levels = [c for c, f in sorted(reading.columns.items()) if f == "level"]
+    if "title" not in reading.columns.values() and levels:
+        reading.columns[levels[-1]] = "title"
+        levels = levels[:-1]
+    reading.level_columns = levels
+
+
+def reread(grid: Grid, reading: Reading) -> Reading:
+    """The reading again after the officer changed the columns: levels, banners and names
+    follow the new mapping; the level names they typed are kept where they still fit."""
+    named = list(reading.level_names)
+    _settle_levels(reading)
+    reading.banner_rows, reading.lists = [], []
+    _find_banners(grid, reading)
+    proposed = _level_names(grid, reading)
+    reading.level_names = named if len(named) == len(proposed) else proposed
+    return reading
+
+
 def _find_banners(grid: Grid, reading: Reading) -> None:
     """Rows below the header with text in one cell only, or one text merged across the
-    table: a commitment's banner; a row of swatches and key wording is a colour key."""
+    table: a commitment's banner. A run of such rows with nothing under them at the end
+    of the table is a list ("Success measures" and its items), not commitments."""
     width = max(reading.columns, default=1)
     above = reading.header_row - 1  # a first banner may sit just above the first header
     while above > 0 and not any(grid.texts(above)):
         above -= 1
-    rows = [above] if above > 0 else []
+    rows = [above] if above > 0 and above not in reading.key_rows else []
+    single: list[int] = []
     for r in [*rows, *range(reading.header_row + 1, grid.height + 1)]:
-        if r in reading.repeated_headers:
+        if r in reading.repeated_headers or r in reading.key_rows:
             continue
         texts = [t for t in dict.fromkeys(grid.texts(r)[:width]) if t]
         if len(texts) != 1:
@@ -124,14 +302,47 @@ def _find_banners(grid: Grid, reading: Reading) -> None:
         first = grid.cell(r, 1)
         merged_across = first.merge is not None and first.merge[3] - first.merge[1] >= 1
         only_first = grid.texts(r)[0] and not any(grid.texts(r)[1:width])
-        if any(grid.cell(r, c).fill in RAG_FILLS for c in range(1, width + 1)):
-            reading.key_rows.append(r)
-        elif merged_across or (
+        if merged_across or (
             only_first and r > reading.header_row and not _is_merged_down(grid, r)
         ):
             # Above the header only a banner merged across counts: a title row or the
             # plan's period ("April 2019 – March 2020") also has text in one cell.
-            reading.banner_rows.append(r)
+            single.append(r)
+    reading.banner_rows = single
+    _find_lists(grid, reading)
+
+
+def _has_body(grid: Grid, reading: Reading, row: int, following: int) -> bool:
+    """Whether a data row lies between a banner and the next banner (or the end)."""
+    skip = {*reading.repeated_headers, *reading.key_rows, reading.header_row}
+    return any(r not in skip and any(grid.texts(r)) for r in range(row + 1, following))
+
+
+def _find_lists(grid: Grid, reading: Reading) -> None:
+    banners = reading.banner_rows
+    if not banners:
+        return
+    bounds = [*banners[1:], grid.height + 1]
+    bodiless = [
+        r for r, nxt in zip(banners, bounds, strict=True) if not _has_body(grid, reading, r, nxt)
+    ]
+    # The trailing run of banners with nothing under them, after the last data row.
+    run: list[int] = []
+    for r in reversed(banners):
+        if r not in bodiless:
+            break
+        run.insert(0, r)
+    if not run or not _is_list_heading(grid.texts(run[0])[0]) or len(run) < 2:
+        return  # banners with nothing under them yet: a plan still being written
+    heading_text = grid.texts(run[0])[0]
+    as_indicators = any(w in heading_text.lower() for w in MEASURE_WORDS)
+    reading.banner_rows = [r for r in banners if r not in run]
+    reading.lists.append(ListBlock(run[0], run[1:], as_indicators))
+
+
+def _is_list_heading(text: str) -> bool:
+    words = text.lower()
+    return words.rstrip().endswith(":") or any(w in words for w in MEASURE_WORDS)
 
 
 def _is_merged_down(grid: Grid, row: int) -> bool:
@@ -151,3 +362,51 @@ def _level_names(grid: Grid, reading: Reading) -> list[str]:
     leaf = title_heading.split()[0].capitalize()
     names.append("Action" if leaf.lower() in ("how", "title") else leaf)
     return names
+
+
+MAPPING_FORMAT = "asbdesk import mapping"
+
+
+def mapping_of(reading: Reading) -> dict[str, Any]:
+    """What the officer settled, to read next quarter's sheet from the same council the
+    same way: columns by their heading (not their letter), level names, splitting."""
+    return {
+        "format": MAPPING_FORMAT,
+        "version": 1,
+        "sheet": reading.sheet,
+        "columns": {reading.headings[c]: f for c, f in sorted(reading.columns.items())},
+        "level_names": list(reading.level_names),
+        "split": reading.split,
+    }
+
+
+def apply_mapping(grid: Grid, mapping: Any) -> Reading:
+    """The reading a saved mapping gives this sheet: its header is the row that holds most
+    of the saved headings; a column the mapping does not know is read automatically."""
+    if not isinstance(mapping, dict) or mapping.get("format") != MAPPING_FORMAT:
+        raise ReadingError("This file is not an asbdesk import mapping.")
+    columns = mapping.get("columns")
+    if not isinstance(columns, dict) or not all(
+        isinstance(h, str) and f in FIELD_LABELS for h, f in columns.items()
+    ):
+        raise ReadingError("The mapping's columns are damaged: save the mapping again.")
+    saved = {h.lower(): f for h, f in columns.items()}
+    best, best_row = 0, None
+    for r in range(1, min(grid.height, 40) + 1):
+        hits = sum(t.lower() in saved for t in dict.fromkeys(grid.texts(r)) if t)
+        if hits > best:
+            best, best_row = hits, r
+    if best_row is None or best * 2 < len(saved):
+        raise ReadingError(
+            f"The sheet '{grid.title}' has no row with the headings of the saved mapping "
+            f"({', '.join(list(columns)[:4])} …). Check it is the same council's sheet, or "
+            "read it without the mapping."
+        )
+    reading = propose_reading(grid, best_row)
+    for c, heading in reading.headings.items():
+        reading.columns[c] = saved.get(heading.lower(), reading.columns[c])
+    names = mapping.get("level_names")
+    if isinstance(names, list) and all(isinstance(n, str) for n in names):
+        reading.level_names = list(names)
+    reading.split = bool(mapping.get("split", True))
+    return reread(grid, reading)

@@ -126,3 +126,151 @@ def test_a_row_without_an_action_gives_its_cells_to_the_parent_and_says_so() -> 
     assert policies["updates"][0]["text"] == "Workshop held in March"
     assert policies["lead"] == ["ASB Team"]  # not wiped by the row without a lead
     assert built.warnings == ["row 3: no action text; its cells were added to 'Policies'"]
+
+
+def _sheet_plan(rows, merges=(), fills=None, today=TODAY, **kw):
+    """A plan built from rows typed here, as a council might lay them out."""
+    from openpyxl import Workbook
+    from openpyxl.styles import PatternFill
+
+    sheet = Workbook().active
+    for row in rows:
+        sheet.append(row)
+    for merge in merges:
+        sheet.merge_cells(merge)
+    for ref, colour in (fills or {}).items():
+        sheet[ref].fill = PatternFill("solid", fgColor=colour)
+    grid = read_grid(sheet)
+    reading = propose_reading(grid)
+    return reading, build_plan(grid, reading, today, **kw)
+
+
+def test_recommendation_banners_with_numbered_actions_one_owner_and_date_each() -> None:
+    reading, built = _sheet_plan(
+        [
+            ["Community Safety Review: recommendations"],
+            ["Action", "Owner", "Target date", "Progress"],
+            ["Recommendation 1: Improve how residents report ASB"],
+            [
+                "1. Publish an online form 2. Train the contact centre",
+                "1. Jo Bloggs 2. Sam Patel",
+                "1. Dec 2015 2. Sep 2015",
+                "Form live since November",
+            ],
+            ["Recommendation 2 - Tackle repeat victimisation"],
+            ["1. Risk-assess every caller\n2. Refer high-risk cases", "ASB Team", "31/03/2016", ""],
+        ]
+    )
+    assert reading.banner_rows == [3, 5]
+    one, two = built.plan["children"]
+    assert (one["ref"], one["title"]) == ("1", "Improve how residents report ASB")
+    assert [(a["ref"], a["title"], a["lead"], a["target_date"]) for a in one["children"]] == [
+        ("1.", "Publish an online form", ["Jo Bloggs"], "2015-12-31"),
+        ("2.", "Train the contact centre", ["Sam Patel"], "2015-09-30"),
+    ]
+    # one progress note for two actions: kept whole on the recommendation
+    assert one["updates"][0]["text"] == "Form live since November"
+    assert all(not a["updates"] for a in one["children"])
+    assert [a["lead"] for a in two["children"]] == [["ASB Team"], ["ASB Team"]]
+    assert {a["target_date"] for a in two["children"]} == {"2016-03-31"}
+    assert built.plan["level_names"] == ["Recommendation", "Action"]
+
+
+def test_a_ref_commitment_progress_table_with_success_measures_below() -> None:
+    reading, built = _sheet_plan(
+        [
+            ["Ref", "Commitment", "Progress"],
+            ["C1", "Reduce repeat calls about noise", "Noise app launched"],
+            ["C2", "Tackle fly-tipping hotspots", "Cameras at 4 sites"],
+            [],
+            ["Success measures:"],
+            ["• Fewer repeat callers"],
+            ["• More fly-tipping prosecutions"],
+        ]
+    )
+    assert [(n["ref"], n["title"]) for n in built.plan["children"]] == [
+        ("C1", "Reduce repeat calls about noise"),
+        ("C2", "Tackle fly-tipping hotspots"),
+    ]
+    assert built.plan["children"][0]["updates"][0]["text"] == "Noise app launched"
+    assert [(i["group"], i["name"]) for i in built.plan["indicators"]] == [
+        ("Success measures", "Fewer repeat callers"),
+        ("Success measures", "More fly-tipping prosecutions"),
+    ]
+    assert "row 5 list of 2 → indicators" in built.notes
+
+
+def test_colour_key_words_status_words_and_fills() -> None:
+    _, built = _sheet_plan(
+        [
+            ["Key"],
+            [None, "Red – needs intervention"],
+            [None, "Purple - done and dusted"],
+            ["Objective", "Action", "Lead", "Status"],
+            ["1.1 Engage", "Attend forums", "Ann", None],
+            ["", "Hold surgeries", "Bob", "Green – funding agreed"],
+            ["", "Patrol parks", "Cy", "Wobbly"],
+            ["", "Leaflet estates", "Di", None],
+        ],
+        fills={"A2": "FF0000", "A3": "7030A0", "D5": "7030A0", "D8": "C6EFCE"},
+    )
+    assert built.plan["colour_key"] == {"red": "Red – needs intervention"}
+    attend, surgeries, patrol, leaflet = built.plan["children"][0]["children"]
+    assert surgeries["status"] == "green"
+    assert surgeries["extra"] == {"Status": "Green – funding agreed"}  # the words are kept
+    assert patrol["status"] is None and patrol["extra"] == {"Status": "Wobbly"}
+    assert "row 7: status 'Wobbly' not understood; kept as text" in built.warnings
+    assert leaflet["status"] is None  # a pale fill is not a RAG colour
+    assert attend["status"] is None  # purple is in no key and is no RAG hue
+
+
+def test_update_columns_by_period_title_rows_and_refs() -> None:
+    _, built = _sheet_plan(
+        [
+            ["Hatfield Town Council ASB Action Plan"],
+            ["April 2019 – March 2020"],
+            ["Prepared by the Community Safety Team"],
+            ["Target", "Action", "Lead", "Update", "Progress Update – March 2019", "Notes"],
+            ["Reduce ASB", "Patrol the town centre", "Police", "Patrols weekly", "Started", "x"],
+        ],
+        report_date=date(2019, 10, 31),
+    )
+    plan = built.plan
+    assert (plan["title"], plan["council"]) == (
+        "Hatfield Town Council ASB Action Plan",
+        "Hatfield Town Council",
+    )
+    assert (plan["start_date"], plan["end_date"]) == ("2019-04-01", "2020-03-31")
+    assert "row 3: 'Prepared by the Community Safety Team' above the header was not imported" in (
+        built.warnings
+    )
+    target = plan["children"][0]
+    action = target["children"][0]
+    assert (target["ref"], action["ref"]) == ("1", "1.1")  # numbered as Renumber would
+    assert [(u["date"], u["period"], u["text"], u["author"]) for u in action["updates"]] == [
+        ("2019-10-31", "Q3 2019/20", "Patrols weekly", "Police"),
+        ("2019-03-31", "Q4 2018/19", "Started", "Police"),
+    ]
+    assert action["extra"] == {"Notes": "x"}
+
+
+def test_an_undated_update_column_is_never_dated_after_today() -> None:
+    _, built = _sheet_plan(
+        [["Target", "Action", "Update"], ["T", "A", "Done"]],
+        report_date=date(2026, 1, 1),
+    )
+    assert built.plan["children"][0]["children"][0]["updates"][0]["date"] == TODAY.isoformat()
+
+
+@pytest.mark.parametrize(
+    ("text", "items"),
+    [
+        ("1. Dec 2015 2. Sep 2015", [("1.", "Dec 2015"), ("2.", "Sep 2015")]),
+        ("(a) one (b) two", [("a)", "one"), ("b)", "two")]),
+        ("Phase 2. Review", []),
+        ("1. one 3. three", []),
+        ("31.03.2020", []),
+    ],
+)
+def test_split_items_inline(text: str, items: list[tuple[str, str]]) -> None:
+    assert split_items(text) == items
