@@ -5,7 +5,7 @@
     asbdesk info DESK [--json]
     asbdesk export DESK --format json [-o FILE]
     asbdesk demo DESK
-    asbdesk import FILE.xlsx --desk DESK [--sheet NAME]
+    asbdesk import FILE.xlsx --desk DESK [--sheet NAME] [--mapping FILE.json]
 
 The commands never import Qt, so they run on a machine without a screen.
 """
@@ -73,12 +73,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from asbdesk.words import count
-    from asbdesk.xlsx_import import import_workbook
+    from asbdesk.xlsx_import import import_workbook, load_mapping
 
+    mapping = load_mapping(args.mapping) if args.mapping else None
     with open_desk(args.desk) as desk:
-        result = import_workbook(desk, args.file, sheet=args.sheet)
+        result = import_workbook(desk, args.file, sheet=args.sheet, mapping=mapping)
     print(f"Imported '{result.title}' from the sheet '{result.sheet}' into {args.desk}:")
     print("  " + ", ".join(count(n, name.lower()) for name, n in result.counts.items()))
+    for note in result.notes:
+        print(f"  {note}")
     if result.warnings:
         print(f"{count(len(result.warnings), 'warning')}:")
         for warning in result.warnings:
@@ -103,6 +106,9 @@ def command_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--desk", required=True, help="the desk to add the plan to (made if new)")
     p.add_argument("--sheet", help="the sheet holding the plan (default: the first with a header)")
+    p.add_argument(
+        "--mapping", help="a mapping saved from the import wizard, to read the sheet the same way"
+    )
     p.set_defaults(func=cmd_import)
     p = sub.add_parser("demo", help="write the demo desk to a new file")
     p.add_argument("desk")

@@ -1,4 +1,4 @@
-"""What a desk holds, in brief: its plans, node counts per level and RAG counts."""
+"""What a desk holds, in brief: its plans, node counts per level, RAG and indicator counts."""
 
 from __future__ import annotations
 
@@ -19,8 +19,12 @@ def desk_info(desk: Desk, today: date | None = None) -> dict[str, Any]:
         t = PlanTree.load(con, plan_id, today)
         counts = t.rag_counts()
         per_level = t.level_counts()
+        indicators = con.execute(
+            "SELECT count(*) FROM indicator WHERE plan_id = ?", (plan_id,)
+        ).fetchone()[0]
         plans.append(
             {
+                "id": plan_id,
                 "title": t.settings.title,
                 "levels": {
                     name: per_level.get(name, 0) for name in dict.fromkeys(t.settings.level_names)
@@ -29,6 +33,7 @@ def desk_info(desk: Desk, today: date | None = None) -> dict[str, Any]:
                     **{st.value: counts.get(st, 0) for st in STATUS_ORDER},
                     "not_set": counts.get(None, 0),
                 },
+                "indicators": indicators,
             }
         )
     return {"desk": str(desk.path), "plans": plans}

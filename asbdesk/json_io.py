@@ -210,7 +210,12 @@ def _nest(
 # Import
 
 
-def import_plan(s: Session, data: dict[str, Any], position: int = 0) -> Plan:
+def import_plan(
+    s: Session,
+    data: dict[str, Any],
+    position: int = 0,
+    progress: Callable[[int, int], None] | None = None,
+) -> Plan:
     """Add one plan, in the form `export_plan` writes, to the desk open in `s`.
 
     UUIDs in the data are kept, so a plan exported and imported is the same plan; a
@@ -239,12 +244,29 @@ def import_plan(s: Session, data: dict[str, Any], position: int = 0) -> Plan:
         plan.uuid = data["uuid"]
     s.add(plan)
     s.flush()
-    for i, ind in enumerate(data.get("indicators") or []):
-        _import_indicator(s, plan, ind, i)
-    for i, child in enumerate(data.get("children") or []):
-        _import_node(s, plan, None, child, i)
+    import_indicators(s, plan, data.get("indicators") or [], 0)
+    import_nodes(s, plan, data.get("children") or [], 0, progress)
     s.flush()
     return plan
+
+
+def import_indicators(s: Session, plan: Plan, indicators: list[dict[str, Any]], start: int) -> None:
+    for i, ind in enumerate(indicators):
+        _import_indicator(s, plan, ind, start + i)
+
+
+def import_nodes(
+    s: Session,
+    plan: Plan,
+    children: list[dict[str, Any]],
+    start: int,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[int]:
+    ids = []
+    for i, child in enumerate(children):
+        ids.append(_import_node(s, plan, None, child, start + i))
+    s.flush()
+    return ids
 
 
 def _import_indicator(s: Session, plan: Plan, data: dict[str, Any], position: int) -> None:
@@ -278,7 +300,7 @@ def _import_indicator(s: Session, plan: Plan, data: dict[str, Any], position: in
 
 def _import_node(
     s: Session, plan: Plan, parent_id: int | None, data: dict[str, Any], position: int
-) -> None:
+) -> int:
     where = f"node {data.get('ref') or data.get('title', '')[:40]!r}"
     node = Node(
         plan_id=plan.id,
@@ -333,3 +355,4 @@ def _import_node(
         s.add(upd)
     for i, child in enumerate(data.get("children") or []):
         _import_node(s, plan, node.id, child, i)
+    return node.id

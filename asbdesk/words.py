@@ -15,7 +15,7 @@ def plural(word: str) -> str:
 
 def count(n: int, word: str) -> str:
     """ "1 action", "16 actions", "39 activities": the level name as the plan spells it."""
-    return f"{n} {word if n == 1 else plural(word)}"
+    return f"{n:,} {word if n == 1 else plural(word)}"
 
 
 def level_name(level_names: list[str], depth: int) -> str:

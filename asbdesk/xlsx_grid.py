@@ -107,7 +107,7 @@ def _fill(cell: Any) -> str | None:
     return rgb[-6:].upper()
 
 
-def read_grid(sheet: Worksheet) -> Grid:
+def read_grid(sheet: Worksheet, progress: Any = None) -> Grid:
     grid = Grid(title=sheet.title)
     width = sheet.max_column
     for row in sheet.iter_rows(min_row=1, max_row=sheet.max_row, max_col=width):

@@ -89,10 +89,15 @@ def _ref_key(ref: str) -> str:
 
 
 def _milestones(text: str) -> list[dict[str, Any]]:
-    out = []
+    """One milestone per line or bullet; a line starting in lower case continues the one
+    before (a sentence broken at a page break or by a stray return)."""
+    out: list[dict[str, Any]] = []
     for line in text.splitlines():
         line = _BULLET.sub("", line).strip()
         if not line:
+            continue
+        if out and line[0].islower():
+            out[-1]["text"] += f" {line}"
             continue
         count = _COUNT.match(line)
         out.append(
@@ -149,7 +154,8 @@ def update_date(heading: str, report_date: date) -> date:
 
 
 def _names(text: str) -> list[str]:
-    return [n.strip() for n in re.split(r"[\n;]", text) if n.strip()]
+    """People or teams in a cell: one per line, or separated by ";" or " / "."""
+    return [n.strip() for n in re.split(r"[\n;]|\s/\s", text) if n.strip()]
 
 
 class _Builder:

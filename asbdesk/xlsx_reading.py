@@ -380,9 +380,8 @@ def mapping_of(reading: Reading) -> dict[str, Any]:
     }
 
 
-def apply_mapping(grid: Grid, mapping: Any) -> Reading:
-    """The reading a saved mapping gives this sheet: its header is the row that holds most
-    of the saved headings; a column the mapping does not know is read automatically."""
+def check_mapping(mapping: Any) -> dict[str, str]:
+    """The saved columns (heading → field) of a mapping, or why it cannot be used."""
     if not isinstance(mapping, dict) or mapping.get("format") != MAPPING_FORMAT:
         raise ReadingError("This file is not an asbdesk import mapping.")
     columns = mapping.get("columns")
@@ -390,6 +389,13 @@ def apply_mapping(grid: Grid, mapping: Any) -> Reading:
         isinstance(h, str) and f in FIELD_LABELS for h, f in columns.items()
     ):
         raise ReadingError("The mapping's columns are damaged: save the mapping again.")
+    return columns
+
+
+def apply_mapping(grid: Grid, mapping: Any) -> Reading:
+    """The reading a saved mapping gives this sheet: its header is the row that holds most
+    of the saved headings; a column the mapping does not know is read automatically."""
+    columns = check_mapping(mapping)
     saved = {h.lower(): f for h, f in columns.items()}
     best, best_row = 0, None
     for r in range(1, min(grid.height, 40) + 1):

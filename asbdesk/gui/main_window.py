@@ -46,6 +46,7 @@ from asbdesk.refs import next_ref
 from asbdesk.words import count
 
 if TYPE_CHECKING:
+    from asbdesk.gui.import_wizard import ImportWizard
     from asbdesk.gui.node_editor import NodeEditor
 
 DESK_FILTER = f"asbdesk desks (*{DESK_SUFFIX});;All files (*)"
@@ -410,6 +411,35 @@ class MainWindow(QMainWindow):
             changes = {k: v for k, v in dialog.values().items() if current.get(k) != v}
             if changes:
                 self.ops.run(cmd.EditPlan(plan_id, changes))
+
+    def import_from_excel(self) -> None:
+        from asbdesk.gui.import_wizard import ImportWizard
+
+        plans = self.desk.reader.execute(PLAN_IDS_SQL).fetchall()
+        titles = [(plan_id, title or "(untitled plan)") for plan_id, title in plans]
+        wizard = ImportWizard(titles, self.model.today, self)
+        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        wizard.accepted.connect(lambda: self._write_import(wizard))
+        wizard.open()
+
+    def _write_import(self, wizard: ImportWizard) -> None:
+        """The previewed plan into the desk: one transaction, one undoable step."""
+        from asbdesk.gui.progress import Cancelled, progress_dialog
+
+        command = wizard.import_command()
+        try:
+            with progress_dialog(self, "Writing the plan to the desk…") as report:
+                command.progress = report
+                done = self.ops.run(command)
+        except Cancelled:
+            self.statusBar().showMessage("Import cancelled: nothing was written.", 8000)
+            return
+        finally:
+            command.progress = None  # undo and redo run without the dialog
+            wizard.deleteLater()
+        if done and command.plan_id is not None:
+            self.reload_plans(command.plan_id)
+            self.statusBar().showMessage(f"Imported '{command.data['title']}'.", 8000)
 
     def new_plan(self) -> None:
         title, ok = QInputDialog.getText(self, "New plan", "Title of the new plan:")

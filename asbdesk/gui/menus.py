@@ -80,6 +80,14 @@ def build_menus(window: MainWindow) -> None:
     )
     m.addSeparator()
     _action(window, m, "New &plan…", window.new_plan, None, "Add an empty plan to this desk")
+    _action(
+        window,
+        m,
+        "&Import plan from Excel…",
+        window.import_from_excel,
+        "Ctrl+Shift+I",
+        "Read the plan your team keeps in a spreadsheet",
+    )
     window.plan_settings_action = _action(
         window,
         m,
