@@ -335,12 +335,29 @@ def build_plan(
     _fill_refs(plan["children"], "", 0, len(reading.level_names))
     _credit_updates(plan["children"], [])
     built.notes = _column_notes(grid, reading, built)
+    _merged_headings(grid, reading, built)
     if grid.hidden_columns & set(reading.columns):
         shown = ", ".join(
             reading.headings[c] for c in sorted(grid.hidden_columns & set(reading.columns))
         )
         built.warnings.append(f"hidden columns were read all the same: {shown}")
     return built
+
+
+def _merged_headings(grid: Grid, reading: Reading, built: BuiltPlan) -> None:
+    """A heading merged across several columns gives each the same heading: say so, since
+    the columns under it may hold different things (a two-row header)."""
+    seen: set[tuple[int, int, int, int]] = set()
+    for c in sorted(reading.headings):
+        merge = grid.cell(reading.header_row, c).merge
+        if merge is None or merge[3] == merge[1] or merge in seen:
+            continue
+        seen.add(merge)
+        built.warnings.append(
+            f"row {reading.header_row}: the heading '{reading.headings[c][:40]}' is merged "
+            f"across columns {_letter(merge[1])}–{_letter(merge[3])}; each is read as "
+            f"'{FIELD_LABELS[reading.columns[c]]}'. Correct the columns if they differ."
+        )
 
 
 def _above_header(grid: Grid, reading: Reading, built: BuiltPlan) -> None:

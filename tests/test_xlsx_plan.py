@@ -274,3 +274,19 @@ def test_an_undated_update_column_is_never_dated_after_today() -> None:
 )
 def test_split_items_inline(text: str, items: list[tuple[str, str]]) -> None:
     assert split_items(text) == items
+
+
+def test_a_heading_merged_across_columns_is_named_in_a_warning() -> None:
+    _, built = _sheet_plan(
+        [
+            ["Objective", "Action", "Progress", None, "Lead"],
+            ["1.1 Engage", "Attend forums", "Q1: started", "Q2: done", "Ann"],
+        ],
+        merges=["C1:D1"],
+    )
+    assert built.warnings == [
+        "row 1: the heading 'Progress' is merged across columns C–D; each is read as "
+        "'Progress update'. Correct the columns if they differ."
+    ]
+    action = built.plan["children"][0]["children"][0]
+    assert [u["text"] for u in action["updates"]] == ["Q1: started", "Q2: done"]
