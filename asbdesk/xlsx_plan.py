@@ -23,6 +23,7 @@ from openpyxl.utils import get_column_letter
 
 from asbdesk.periods import DateFormError, PeriodError, Quarter, parse_period, parse_target_date
 from asbdesk.refs import next_ref
+from asbdesk.words import count
 from asbdesk.xlsx_grid import Grid
 from asbdesk.xlsx_reading import FIELD_LABELS, Reading, fill_status, status_word
 
@@ -99,11 +100,11 @@ def _milestones(text: str) -> list[dict[str, Any]]:
         if out and line[0].islower():
             out[-1]["text"] += f" {line}"
             continue
-        count = _COUNT.match(line)
+        counted = _COUNT.match(line)
         out.append(
             {
                 "text": line,
-                "target_count": int(count["n"]) if count else None,
+                "target_count": int(counted["n"]) if counted else None,
                 "done_count": None,
                 "due_date": None,
             }
@@ -203,6 +204,11 @@ class _Builder:
                 self._put(name, column, r, text, every or [whole])
                 if items and name == "lead" and parent is not None and not parent["lead"]:
                     parent["lead"] = _names(text)  # the objective's officer, as its actions'
+        for column in range(1, grid.width + 1):
+            text = grid.cell(r, column).text
+            if column not in reading.columns and text:
+                # A cell under no heading: kept, named by its column letter.
+                whole["extra"][f"Column {_letter(column)}"] = text
         siblings.extend(actions)
 
     def _put(self, name: str, column: int, r: int, text: str, nodes: list[dict[str, Any]]) -> None:
@@ -458,8 +464,9 @@ def _column_notes(grid: Grid, reading: Reading, built: BuiltPlan) -> list[str]:
     for r in range(reading.header_row + 1, grid.height + 1):
         if r in skip:
             continue
-        for c in reading.columns:
-            if grid.cell(r, c).text or (reading.columns[c] == "status" and grid.cell(r, c).fill):
+        for c in range(1, grid.width + 1):
+            status = reading.columns.get(c) == "status" and grid.cell(r, c).fill
+            if grid.cell(r, c).text or status:
                 filled[c] = filled.get(c, 0) + 1
     notes = []
     for c, name in sorted(reading.columns.items()):
@@ -476,7 +483,10 @@ def _column_notes(grid: Grid, reading: Reading, built: BuiltPlan) -> list[str]:
             )
         if name == "skip":
             where = "nowhere: skipped"
-        notes.append(f"{_letter(c)} '{heading}' → {where} ({filled.get(c, 0)} cells)")
+        notes.append(f"{_letter(c)} '{heading}' → {where} ({count(filled.get(c, 0), 'cell')})")
+    for c in sorted(set(filled) - set(reading.columns)):
+        cells = count(filled[c], "cell")
+        notes.append(f"{_letter(c)} (no heading) → an extra field 'Column {_letter(c)}' ({cells})")
     if reading.banner_rows:
         notes.append(f"{len(reading.banner_rows)} banner rows → the top level")
     for block in reading.lists:

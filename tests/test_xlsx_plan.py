@@ -290,3 +290,11 @@ def test_a_heading_merged_across_columns_is_named_in_a_warning() -> None:
     ]
     action = built.plan["children"][0]["children"][0]
     assert [u["text"] for u in action["updates"]] == ["Q1: started", "Q2: done"]
+
+
+def test_a_cell_under_no_heading_is_kept_under_its_column_letter() -> None:
+    _, built = _sheet_plan(
+        [["Objective", "Action", "Lead", None], ["1.1 Engage", "Attend forums", "Ann", "see Jo"]]
+    )
+    assert built.plan["children"][0]["children"][0]["extra"] == {"Column D": "see Jo"}
+    assert "D (no heading) → an extra field 'Column D' (1 cell)" in built.notes
