@@ -426,7 +426,7 @@ class MainWindow(QMainWindow):
         """The previewed plan into the desk: one transaction, one undoable step."""
         from asbdesk.gui.progress import Cancelled, progress_dialog
 
-        command = wizard.import_command()
+        command = wizard.import_command()  # the wizard closes itself (and goes) from here
         try:
             with progress_dialog(self, "Writing the plan to the desk…") as report:
                 command.progress = report
@@ -436,7 +436,6 @@ class MainWindow(QMainWindow):
             return
         finally:
             command.progress = None  # undo and redo run without the dialog
-            wizard.deleteLater()
         if done and command.plan_id is not None:
             self.reload_plans(command.plan_id)
             self.statusBar().showMessage(f"Imported '{command.data['title']}'.", 8000)
