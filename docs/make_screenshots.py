@@ -1,4 +1,5 @@
-"""Renders the main window with the demo desk to PNG, for the README and for looking at.
+"""Renders the main window with the demo desk, and the Excel import wizard's reading and
+preview pages over the Welwyn Hatfield workbook, to PNG, for the README and for looking at.
 
     xvfb-run -s "-screen 0 1366x768x24" python docs/make_screenshots.py [OUT_DIR]
     xvfb-run -s "-screen 0 1920x1080x24" env QT_SCALE_FACTOR=1.5 SHOT_SIZE=1280x720 \
@@ -43,9 +44,26 @@ def main() -> int:
         path = out / f"main-window{suffix}.png"
         window.grab().save(str(path))
         print(path)
+        _wizard_shots(window, out, suffix)
         window.close()
         desk.close()
     return 0
+
+
+def _wizard_shots(window: MainWindow, out: Path, suffix: str) -> None:
+    from asbdesk.gui.import_wizard import ImportWizard
+
+    workbook = Path(__file__).parent.parent / "tests" / "data" / "welwyn-hatfield-2019.xlsx"
+    wizard = ImportWizard([(1, "Broxtowe")], date(2019, 11, 15), window)
+    wizard.show()
+    wizard.source_page.choose(str(workbook))
+    for name in ("import-reading", "import-preview"):
+        wizard.next()
+        QApplication.processEvents()
+        path = out / f"{name}{suffix}.png"
+        wizard.grab().save(str(path))
+        print(path)
+    wizard.reject()
 
 
 def _node_by_ref(window: MainWindow, ref: str) -> int | None:

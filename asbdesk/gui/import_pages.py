@@ -79,6 +79,7 @@ class ReadingPage(QWizardPage):
         self.columns.setColumnCount(3)
         self.columns.setHorizontalHeaderLabels(["Column", "Example", "Holds"])
         self.columns.verticalHeader().hide()
+        self.columns.setWordWrap(False)  # one line a column: the example's tooltip has it all
         self.columns.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         header = self.columns.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
@@ -107,7 +108,9 @@ class ReadingPage(QWizardPage):
         self.columns.setRowCount(len(reading.headings))
         for row, (column, heading) in enumerate(sorted(reading.headings.items())):
             self.columns.setItem(row, 0, QTableWidgetItem(f"{_letter(column)}  {heading}"))
-            self.columns.setItem(row, 1, QTableWidgetItem(_example(grid, reading, column)))
+            example = QTableWidgetItem(_example(grid, reading, column))
+            example.setToolTip(example.text())
+            self.columns.setItem(row, 1, example)
             combo = QComboBox()
             combo.setAccessibleName(f"What column {_letter(column)} '{heading}' holds")
             for name, label in FIELD_LABELS.items():
@@ -118,7 +121,6 @@ class ReadingPage(QWizardPage):
             )
             guard_wheel(combo)
             self.columns.setCellWidget(row, 2, combo)
-        self.columns.resizeRowsToContents()
         self._filling = False
         self._show_sheet()
         self._describe()
