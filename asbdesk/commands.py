@@ -655,17 +655,20 @@ class AddPlan:
                 s.flush()
                 self.plan_id = plan.id
             else:
-                again = s.get(Plan, self.plan_id)
-                assert again is not None
-                again.deleted_at = None
+                set_plan_deleted(s, self.plan_id, False)
         return [PlansChanged(self.plan_id)]
 
     def undo(self, desk: Desk) -> list[Change]:
         with desk.transaction() as s:
-            plan = s.get(Plan, self.plan_id)
-            assert plan is not None
-            plan.deleted_at = utcnow()
+            set_plan_deleted(s, self.plan_id, True)
         return [PlansChanged()]
+
+
+def set_plan_deleted(s: Session, plan_id: int | None, deleted: bool) -> None:
+    """A plan put away (undoing its adding) or brought back (redoing it), records kept."""
+    plan = s.get(Plan, plan_id)
+    assert plan is not None
+    plan.deleted_at = utcnow() if deleted else None
 
 
 def run(desk: Desk, command: Command) -> list[Change]:

@@ -22,10 +22,10 @@ from openpyxl.workbook.workbook import Workbook
 
 from asbdesk import tree
 from asbdesk.changes import Change, PlanChanged, PlansChanged
-from asbdesk.commands import next_plan_position
+from asbdesk.commands import next_plan_position, set_plan_deleted
 from asbdesk.desk import Desk
 from asbdesk.json_io import import_indicators, import_nodes, import_plan
-from asbdesk.models import Indicator, Node, Plan, new_uuid, utcnow
+from asbdesk.models import Indicator, Node, Plan, new_uuid
 from asbdesk.plan_tree import PlanTree
 from asbdesk.xlsx_grid import Grid, find_header, read_grid
 from asbdesk.xlsx_indicators import looks_like_indicator_sheet, read_indicator_tables
@@ -178,9 +178,7 @@ class ImportPlan:
                     plan = import_plan(s, self.data, next_plan_position(s), self.progress)
                     self.plan_id = plan.id
                 else:
-                    again = s.get(Plan, self.plan_id)
-                    assert again is not None
-                    again.deleted_at = None
+                    set_plan_deleted(s, self.plan_id, False)
                 return [PlansChanged(self.plan_id)]
             existing = s.get(Plan, self.into_plan_id)
             if existing is None or existing.deleted_at is not None:
@@ -206,9 +204,7 @@ class ImportPlan:
     def undo(self, desk: Desk) -> list[Change]:
         with desk.transaction() as s:
             if self.into_plan_id is None:
-                plan = s.get(Plan, self.plan_id)
-                assert plan is not None
-                plan.deleted_at = utcnow()
+                set_plan_deleted(s, self.plan_id, True)
                 return [PlansChanged()]
             for node_id in self._nodes:
                 node = s.get(Node, node_id)

@@ -58,17 +58,29 @@ _HEADER = QColor("#dbe7f5")
 _KEY = QColor("#e8e8e8")
 
 
-class ReadingPage(QWizardPage):
-    def __init__(self, wizard: ImportWizard) -> None:
+class FormPage(QWizardPage):
+    """A wizard page whose contents are a Designer form."""
+
+    def __init__(self, wizard: ImportWizard, ui_name: str, title: str, subtitle: str = "") -> None:
         super().__init__()
         self.wiz = wizard
-        self.setTitle("Check how the sheet is read")
-        self.setSubTitle(
+        self.setTitle(title)
+        if subtitle:
+            self.setSubTitle(subtitle)
+        self.form = load_ui(ui_name, self)
+        QVBoxLayout(self).addWidget(self.form)
+
+
+class ReadingPage(FormPage):
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__(
+            wizard,
+            "import_reading.ui",
+            "Check how the sheet is read",
             "Correct anything read wrongly: the header row, what each column holds, the names "
-            "of the levels. The next page shows the plan it gives."
+            "of the levels. The next page shows the plan it gives.",
         )
-        form = load_ui("import_reading.ui", self)
-        QVBoxLayout(self).addWidget(form)
+        form = self.form
         self.header_spin = child(form, QSpinBox, "headerSpin")
         self.info = child(form, QLabel, "readingInfo")
         self.levels_edit = child(form, QLineEdit, "levelsEdit")
@@ -251,14 +263,15 @@ class ReadingPage(QWizardPage):
         return True
 
 
-class PreviewPage(QWizardPage):
+class PreviewPage(FormPage):
     def __init__(self, wizard: ImportWizard) -> None:
-        super().__init__()
-        self.wiz = wizard
-        self.setTitle("Preview")
-        self.setSubTitle("This is the plan that will be written. Nothing is written before Finish.")
-        form = load_ui("import_preview.ui", self)
-        QVBoxLayout(self).addWidget(form)
+        super().__init__(
+            wizard,
+            "import_preview.ui",
+            "Preview",
+            "This is the plan that will be written. Nothing is written before Finish.",
+        )
+        form = self.form
         self.summary = child(form, QLabel, "summaryLabel")
         self.tree = child(form, QTreeWidget, "previewTree")
         self.warnings = child(form, QListWidget, "warningsList")

@@ -23,14 +23,13 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QVBoxLayout,
     QWidget,
     QWizard,
-    QWizardPage,
 )
 
+from asbdesk.gui.import_pages import FormPage, PreviewPage, ReadingPage
 from asbdesk.gui.progress import Cancelled, progress_dialog
-from asbdesk.gui.uiload import child, load_ui
+from asbdesk.gui.uiload import child
 from asbdesk.xlsx_grid import Grid, find_header
 from asbdesk.xlsx_import import ImportPlan, ImportSource, Prepared, load_mapping
 from asbdesk.xlsx_open import WorkbookError
@@ -42,8 +41,6 @@ class ImportWizard(QWizard):
         self, plans: list[tuple[int, str]], today: date, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        from asbdesk.gui.import_pages import PreviewPage, ReadingPage
-
         self.setObjectName("importWizard")
         self.setWindowTitle("Import plan from Excel")
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
@@ -126,13 +123,10 @@ def _first_row(grid: Grid) -> int:
     return next(r for r in range(1, grid.height + 1) if any(grid.texts(r)))
 
 
-class SourcePage(QWizardPage):
+class SourcePage(FormPage):
     def __init__(self, wizard: ImportWizard) -> None:
-        super().__init__()
-        self.wiz = wizard
-        self.setTitle("Choose the workbook")
-        form = load_ui("import_source.ui", self)
-        QVBoxLayout(self).addWidget(form)
+        super().__init__(wizard, "import_source.ui", "Choose the workbook")
+        form = self.form
         self.file_edit = child(form, QLineEdit, "fileEdit")
         self.sheet_list = child(form, QListWidget, "sheetList")
         self.sheet_info = child(form, QLabel, "sheetInfo")
