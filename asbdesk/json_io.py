@@ -6,17 +6,21 @@ format is exercised on every first run.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+import string
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from asbdesk import __version__
-from asbdesk.commands import find_or_create, renumber_links, unique_names
+from asbdesk.commands import find_or_create, unique_names
 from asbdesk.desk import Desk
 from asbdesk.models import (
+    Base,
     Department,
     ExtraField,
     Indicator,
@@ -27,8 +31,12 @@ from asbdesk.models import (
     Partner,
     Plan,
     Update,
+    node_officer,
+    node_partner,
+    utcnow,
 )
 from asbdesk.rag import DEFAULT_COLOUR_KEY, Status
+from asbdesk.who import current_user
 
 FORMAT = "asbdesk-desk"
 VERSION = 1
@@ -54,11 +62,16 @@ def _date(value: Any, where: str) -> date | None:
 def _status(value: Any, where: str) -> str | None:
     if value in (None, ""):
         return None
+    if isinstance(value, str) and value in _STATUSES:  # nearly every one: no Enum made
+        return _STATUSES[value]
     try:
         return Status(str(value)).value
     except ValueError as exc:
         allowed = ", ".join(s.value for s in Status)
         raise FormatError(f"{where}: status '{value}' is not one of {allowed}.") from exc
+
+
+_STATUSES = {s.value: s.value for s in Status}
 
 
 def _count(value: Any, where: str) -> int | None:
@@ -73,6 +86,8 @@ def _names(data: dict[str, Any], key: str, where: str) -> list[str]:
     value = data.get(key) or []
     if not isinstance(value, list):
         raise FormatError(f"{where}: '{key}' must be a list of names, not {type(value).__name__}.")
+    if len(value) == 1 and isinstance(value[0], str) and value[0] == value[0].strip() != "":
+        return [value[0]]  # one lead, as most nodes of a council's sheet have
     return unique_names(str(n) for n in value)
 
 
@@ -219,7 +234,8 @@ def import_plan(
     """Add one plan, in the form `export_plan` writes, to the desk open in `s`.
 
     UUIDs in the data are kept, so a plan exported and imported is the same plan; a
-    UUID already in the desk is refused rather than silently duplicated.
+    UUID already in the desk is refused rather than silently duplicated. `progress` is
+    as `import_nodes` calls it.
     """
     if not isinstance(data, dict) or not isinstance(data.get("children", []), list):
         raise FormatError("This is not an asbdesk plan: a plan must be a JSON object.")
@@ -246,13 +262,40 @@ def import_plan(
     s.flush()
     import_indicators(s, plan, data.get("indicators") or [], 0)
     import_nodes(s, plan, data.get("children") or [], 0, progress)
-    s.flush()
     return plan
 
 
 def import_indicators(s: Session, plan: Plan, indicators: list[dict[str, Any]], start: int) -> None:
-    for i, ind in enumerate(indicators):
-        _import_indicator(s, plan, ind, start + i)
+    """Add indicators to `plan`, from position `start` on (a plan has a few dozen)."""
+    for position, data in enumerate(indicators, start):
+        ind = Indicator(
+            plan_id=plan.id,
+            position=position,
+            group=str(data.get("group", "")),
+            name=str(data.get("name", "")),
+            unit=str(data.get("unit", "count")),
+            direction=str(data.get("direction", "lower")),
+            target=data.get("target"),
+            source=str(data.get("source", "")),
+        )
+        if data.get("uuid"):
+            ind.uuid = data["uuid"]
+        for i, v in enumerate(data.get("values") or []):
+            available = bool(v.get("available", v.get("value") is not None))
+            ind.values.append(
+                IndicatorValue(
+                    position=i,
+                    period=str(v.get("period", "")),
+                    value=None if not available else v.get("value"),
+                    partial=v.get("partial"),
+                    available=available,
+                )
+            )
+        s.add(ind)
+    s.flush()
+
+
+NODE_BATCH = 500  # nodes written between two progress reports
 
 
 def import_nodes(
@@ -262,97 +305,232 @@ def import_nodes(
     start: int,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[int]:
-    ids = []
-    for i, child in enumerate(children):
-        ids.append(_import_node(s, plan, None, child, start + i))
-    s.flush()
-    return ids
+    """Add `children`, each with its subtree, milestones, updates and extra fields, at the
+    top of `plan` from position `start` on; the ids of those top-level nodes.
+
+    A plan read from a council's sheet can hold tens of thousands of nodes: one ORM object
+    and flush each took minutes. So every node is read and checked first (a bad value
+    names its node), then its rows are written straight to SQLite with `executemany`,
+    `NODE_BATCH` nodes at a time, each column filled as the models' defaults and
+    `find_or_create` / `renumber_links` fill it. `progress(nodes written, nodes in all)`
+    is called after each batch; an exception it raises (the officer's Cancel) is passed
+    on, and the caller's transaction, rolled back, leaves nothing written.
+    """
+    s.flush()  # the plan, and anything else pending, before the rows that refer to it
+    rows = _NodeRows(s, plan.id, (s.scalar(select(func.max(Node.id))) or 0) + 1)
+    top = [rows.add(child, None, position) for position, child in enumerate(children, start)]
+    connection = s.connection()
+    # SQLite's page cache (2 MB) would spill a large import to the log mid-transaction
+    # and read it back: the write takes half as long again with room for it.
+    cache = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    connection.exec_driver_sql(f"PRAGMA cache_size = {-_IMPORT_CACHE_KIB}")
+    try:
+        done = 0
+        for batch in rows.batches:
+            for table, batch_rows in zip(_TABLES, batch.tables(), strict=True):
+                if batch_rows:
+                    connection.exec_driver_sql(table.sql, batch_rows)
+            done += len(batch.nodes)
+            if progress is not None and batch.nodes:
+                progress(done, rows.count)
+    finally:
+        connection.exec_driver_sql(f"PRAGMA cache_size = {int(cache or 0)}")
+    return top
 
 
-def _import_indicator(s: Session, plan: Plan, data: dict[str, Any], position: int) -> None:
-    ind = Indicator(
-        plan_id=plan.id,
-        position=position,
-        group=str(data.get("group", "")),
-        name=str(data.get("name", "")),
-        unit=str(data.get("unit", "count")),
-        direction=str(data.get("direction", "lower")),
-        target=data.get("target"),
-        source=str(data.get("source", "")),
-    )
-    if data.get("uuid"):
-        ind.uuid = data["uuid"]
-    s.add(ind)
-    s.flush()
-    for i, v in enumerate(data.get("values") or []):
-        available = bool(v.get("available", v.get("value") is not None))
-        s.add(
-            IndicatorValue(
-                indicator_id=ind.id,
-                position=i,
-                period=str(v.get("period", "")),
-                value=None if not available else v.get("value"),
-                partial=v.get("partial"),
-                available=available,
+_IMPORT_CACHE_KIB = 64 * 1024  # SQLite takes the pages as they are needed, not at once
+
+
+class _Insert:
+    """An INSERT of the named columns of a table, as the DB-API takes it (qmark style),
+    the columns checked against the models when the module loads."""
+
+    def __init__(self, table: Table, *columns: str) -> None:
+        for column in columns:
+            assert column in table.c, f"{table.name} has no column {column}"
+        names = ", ".join(f'"{c}"' for c in columns)
+        self.sql = f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join("?" * len(columns))})'
+
+
+_STAMPS = ("uuid", "created_at", "created_by", "updated_at", "updated_by")
+_NODE = _Insert(
+    Base.metadata.tables[Node.__tablename__],
+    *("id", "plan_id", "parent_id", "position", "ref", "title", "description", "outcome"),
+    *("department_id", "target_date", "status", "status_reason", *_STAMPS),
+)
+_TABLES = (  # in the order a batch writes them: a node before the rows that refer to it
+    _NODE,
+    _Insert(node_officer, "node_id", "officer_id", "position"),
+    _Insert(node_partner, "node_id", "partner_id", "position"),
+    _Insert(
+        Base.metadata.tables[Milestone.__tablename__],
+        *("node_id", "position", "text", "target_count", "done_count", "due_date", *_STAMPS),
+    ),
+    _Insert(
+        Base.metadata.tables[Update.__tablename__],
+        *("node_id", "date", "period", "text", "author", "status", "kind", *_STAMPS),
+    ),
+    _Insert(Base.metadata.tables[ExtraField.__tablename__], "node_id", "name", "value", *_STAMPS),
+)
+
+_Row = tuple[Any, ...]
+
+
+@dataclass
+class _Batch:
+    """The rows of up to `NODE_BATCH` nodes and of what hangs off them."""
+
+    nodes: list[_Row] = field(default_factory=list)
+    officers: list[_Row] = field(default_factory=list)
+    partners: list[_Row] = field(default_factory=list)
+    milestones: list[_Row] = field(default_factory=list)
+    updates: list[_Row] = field(default_factory=list)
+    extras: list[_Row] = field(default_factory=list)
+
+    def tables(self) -> tuple[list[_Row], ...]:
+        """The rows of each of `_TABLES`."""
+        return (
+            self.nodes,
+            self.officers,
+            self.partners,
+            self.milestones,
+            self.updates,
+            self.extras,
+        )
+
+
+class _NodeRows:
+    """Nodes read from the plan's JSON into table rows, in batches. Ids are given in the
+    order the ORM would give them (a parent before its children, siblings in order), from
+    the first id after the desk's last, so children can name their parent."""
+
+    def __init__(self, s: Session, plan_id: int, first_id: int) -> None:
+        self.s = s
+        self.plan_id = plan_id
+        self.next_id = first_id
+        self.count = 0
+        self.batches = [_Batch()]
+        self.people: dict[tuple[type[Any], str], int] = {}
+        # Dates stored as SQLAlchemy stores them, so the ORM reads these rows as its own.
+        dialect = s.get_bind().dialect
+        self.day = Node.__table__.c.target_date.type.dialect_impl(dialect).bind_processor(dialect)
+        moment = Node.__table__.c.created_at.type.dialect_impl(dialect).bind_processor(dialect)
+        now, who = utcnow(), current_user()  # one import, one moment
+        when = moment(now) if moment is not None else now
+        self.stamp = (when, who, when, who)
+        self.uuids = _uuids()
+
+    def add(self, data: Any, parent_id: int | None, position: int) -> int:
+        """The node and its subtree (with a stack: a deep plan must not exhaust Python's
+        recursion limit); the node's id."""
+        first = self.next_id
+        stack = [(data, parent_id, position)]
+        while stack:
+            data, parent_id, position = stack.pop()
+            node_id = self._node(data, parent_id, position)
+            kids = data.get("children") or []
+            if not isinstance(kids, list):
+                raise FormatError(f"{_where(data)}: 'children' must be a list of nodes.")
+            stack.extend((kid, node_id, i) for i, kid in reversed(list(enumerate(kids))))
+        return first
+
+    def _node(self, data: Any, parent_id: int | None, position: int) -> int:
+        if not isinstance(data, dict):
+            raise FormatError(f"A node must be a JSON object, not {type(data).__name__}.")
+        where = _where(data)
+        node_id, self.next_id, self.count = self.next_id, self.next_id + 1, self.count + 1
+        batch = self.batches[-1]
+        if len(batch.nodes) == NODE_BATCH:
+            batch = _Batch()
+            self.batches.append(batch)
+        department = str(data["department"]) if data.get("department") else None
+        batch.nodes.append(
+            (
+                node_id,
+                self.plan_id,
+                parent_id,
+                position,
+                str(data.get("ref", "")),
+                str(data.get("title", "")),
+                str(data.get("description", "")),
+                str(data.get("outcome", "")),
+                self._person(Department, department) if department else None,
+                self._day(_date(data.get("target_date"), where)),
+                _status(data.get("status"), where),
+                str(data.get("status_reason", "")),
+                data.get("uuid") or next(self.uuids),
+                *self.stamp,
             )
         )
+        for key, model, links in (
+            ("lead", Officer, batch.officers),
+            ("partners", Partner, batch.partners),
+        ):
+            if data.get(key):
+                links += (
+                    (node_id, self._person(model, name), i)
+                    for i, name in enumerate(_names(data, key, where))
+                )
+        for name, value in (data.get("extra") or {}).items():
+            batch.extras.append((node_id, str(name), str(value), next(self.uuids), *self.stamp))
+        for i, m in enumerate(data.get("milestones") or []):
+            batch.milestones.append(
+                (
+                    node_id,
+                    i,
+                    str(m.get("text", "")),
+                    _count(m.get("target_count"), where),
+                    _count(m.get("done_count"), where),
+                    self._day(_date(m.get("due_date"), where)),
+                    m.get("uuid") or next(self.uuids),
+                    *self.stamp,
+                )
+            )
+        for u in data.get("updates") or []:
+            on = _date(u.get("date"), where)
+            if on is None:
+                raise FormatError(f"{where}: an update has no date.")
+            batch.updates.append(
+                (
+                    node_id,
+                    self._day(on),
+                    str(u.get("period", "")),
+                    str(u.get("text", "")),
+                    str(u.get("author", "")),
+                    _status(u.get("status"), where),
+                    str(u.get("kind", "progress")),
+                    u.get("uuid") or next(self.uuids),
+                    *self.stamp,
+                )
+            )
+        return node_id
+
+    def _day(self, day: date | None) -> Any:
+        return self.day(day) if day is not None and self.day is not None else day
+
+    def _person(self, model: type[Officer | Department | Partner], name: str) -> int:
+        """`find_or_create`'s record, asked once per name: names match in any case of
+        ASCII letters, as the NOCASE column compares them."""
+        key = (model, name.translate(_ASCII_LOWER))
+        if key not in self.people:
+            self.people[key] = find_or_create(self.s, model, name).id
+        return self.people[key]
 
 
-def _import_node(
-    s: Session, plan: Plan, parent_id: int | None, data: dict[str, Any], position: int
-) -> int:
-    where = f"node {data.get('ref') or data.get('title', '')[:40]!r}"
-    node = Node(
-        plan_id=plan.id,
-        parent_id=parent_id,
-        position=position,
-        ref=str(data.get("ref", "")),
-        title=str(data.get("title", "")),
-        description=str(data.get("description", "")),
-        outcome=str(data.get("outcome", "")),
-        target_date=_date(data.get("target_date"), where),
-        status=_status(data.get("status"), where),
-        status_reason=str(data.get("status_reason", "")),
-    )
-    if data.get("uuid"):
-        node.uuid = data["uuid"]
-    node.officers = [find_or_create(s, Officer, n) for n in _names(data, "lead", where)]
-    if data.get("department"):
-        node.department = find_or_create(s, Department, str(data["department"]))
-    node.partners = [find_or_create(s, Partner, n) for n in _names(data, "partners", where)]
-    s.add(node)
-    s.flush()
-    renumber_links(s, node)
-    for name, value in (data.get("extra") or {}).items():
-        s.add(ExtraField(node_id=node.id, name=str(name), value=str(value)))
-    for i, m in enumerate(data.get("milestones") or []):
-        ms = Milestone(
-            node_id=node.id,
-            position=i,
-            text=str(m.get("text", "")),
-            target_count=_count(m.get("target_count"), where),
-            done_count=_count(m.get("done_count"), where),
-            due_date=_date(m.get("due_date"), where),
-        )
-        if m.get("uuid"):
-            ms.uuid = m["uuid"]
-        s.add(ms)
-    for u in data.get("updates") or []:
-        on = _date(u.get("date"), where)
-        if on is None:
-            raise FormatError(f"{where}: an update has no date.")
-        upd = Update(
-            node_id=node.id,
-            date=on,
-            period=str(u.get("period", "")),
-            text=str(u.get("text", "")),
-            author=str(u.get("author", "")),
-            status=_status(u.get("status"), where),
-            kind=str(u.get("kind", "progress")),
-        )
-        if u.get("uuid"):
-            upd.uuid = u["uuid"]
-        s.add(upd)
-    for i, child in enumerate(data.get("children") or []):
-        _import_node(s, plan, node.id, child, i)
-    return node.id
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+
+
+def _uuids() -> Iterator[str]:
+    """Random (version 4) UUIDs as `models.new_uuid` writes them, made from one call for
+    random bytes per thousand: `str(uuid4())` costs a plan of 60,000 nodes half a second."""
+    while True:
+        random = os.urandom(16_000).hex()
+        for i in range(0, len(random), 32):
+            h = random[i : i + 32]
+            variant = "89ab"[int(h[16], 16) & 3]
+            yield f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{variant}{h[17:20]}-{h[20:]}"
+
+
+def _where(data: dict[str, Any]) -> str:
+    """A node as an error message names it: by its ref, else its title."""
+    return f"node {data.get('ref') or str(data.get('title', ''))[:40]!r}"

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
+from asbdesk.xlsx_grid import read_grid
 from asbdesk.xlsx_open import WorkbookError, open_workbook
 
 DATA = Path(__file__).parent / "data"
@@ -92,6 +93,31 @@ def test_an_xml_entity_bomb_is_refused(tmp_path: Path) -> None:
     _refused(path, path.read_bytes(), "entity definitions")
 
 
+def test_an_xml_entity_bomb_in_a_sheet_is_refused_before_anything_is_read(
+    tmp_path: Path,
+) -> None:
+    """A sheet's XML is parsed only when the sheet is read; the bomb is found at opening."""
+    prolog = '<?xml version="1.0"?><!--' + " " * 8000 + '--><!DOCTYPE x [<!ENTITY a "aaa">]>'
+    path = tmp_path / "plan.xlsx"
+    _rewrite(
+        DATA / "broxtowe-2019-20.xlsx",
+        path,
+        "xl/worksheets/sheet1.xml",
+        lambda xml: prolog + xml.split("?>", 1)[-1],
+    )
+    _refused(path, path.read_bytes(), "entity definitions")
+
+
+def test_the_workbook_is_read_from_memory_so_excel_can_save_it_meanwhile(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "plan.xlsx"
+    path.write_bytes((DATA / "broxtowe-2019-20.xlsx").read_bytes())
+    book = open_workbook(path)
+    path.write_bytes(b"saved again in Excel meanwhile")  # the file, not what was opened
+    assert read_grid(book["Action Plan"]).texts(4)[:2] == ["Target", "How it will be achieved"]
+
+
 def test_formulas_give_the_values_excel_last_calculated(tmp_path: Path) -> None:
     plain = tmp_path / "plain.xlsx"
     book = Workbook()
@@ -106,6 +132,7 @@ def test_formulas_give_the_values_excel_last_calculated(tmp_path: Path) -> None:
     )
     assert "<f>20+20</f>" in zipfile.ZipFile(with_formula).read("xl/worksheets/sheet1.xml").decode()
     assert open_workbook(with_formula).active["A1"].value == 40
+    assert read_grid(open_workbook(with_formula).active).cell(1, 1).value == 40
 
 
 def test_a_missing_file_is_named(tmp_path: Path) -> None:
