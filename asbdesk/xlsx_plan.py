@@ -32,6 +32,9 @@ from asbdesk.xlsx_reading import FIELD_LABELS, Reading, fill_status, status_word
 _ITEM = re.compile(
     r"(?:^|(?<=\s))\(?(?:(?P<letter>[a-z])\)|(?P<number>\d{1,2})[.)])(?=\s)", re.MULTILINE
 )
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+_NUMBERS = [str(n) for n in range(1, 100)]
+_FIRST_ITEM = re.compile(r"\s*\(?(?:[a-z]\)|\d{1,2}[.)])\s")
 _BULLET = re.compile(r"^\s*[•\-*▪◦·]\s*")
 _COUNT = re.compile(r"^(?P<n>\d+)\s*x\s+", re.IGNORECASE)
 _LEADING_REF = re.compile(r"^(?P<ref>\d+(?:\.\d+)*)\s+(?P<title>.+)$", re.DOTALL)
@@ -61,28 +64,27 @@ def split_items(text: str, minimum: int = 2) -> list[tuple[str, str]]:
     """("a)", "Finalise draft ASB Policy") … for a cell of lettered or numbered items in
     sequence (a, b, c … or 1, 2, 3 …); text before the first item, items out of sequence,
     or fewer than `minimum` items mean the cell is not a list: []."""
+    if not _FIRST_ITEM.match(text):
+        return []  # the quick answer for most cells: they do not open with an item
     marks = list(_ITEM.finditer(text))
-    if len(marks) < minimum or not marks or text[: marks[0].start()].strip(" (\n"):
+    if len(marks) < minimum or text[: marks[0].start()].strip(" (\n"):
         return []
-    letters = all(m["letter"] for m in marks)
-    numbers = all(m["number"] for m in marks)
-    if not (letters or numbers):
-        return []
-    # Keep only the marks that continue the sequence; others are text ("see 2) above").
+    # The first mark sets the kind (letters or numbers); only marks that continue its
+    # sequence open items, others are text ("see 2) above", "Phase 2. review").
+    group = 1 if marks[0].group(1) is not None else 2
+    sequence = _LETTERS if group == 1 else _NUMBERS
     kept: list[re.Match[str]] = []
     for m in marks:
-        expected = chr(ord("a") + len(kept)) if letters else str(len(kept) + 1)
-        if (m["letter"] or m["number"]) == expected:
+        if len(kept) < len(sequence) and m.group(group) == sequence[len(kept)]:
             kept.append(m)
-    if len(kept) < minimum or kept[0] is not marks[0]:
+    if len(kept) < minimum:
         return []
-    items = []
-    for i, m in enumerate(kept):
-        end = kept[i + 1].start() if i + 1 < len(kept) else len(text)
-        body = " ".join(text[m.end() : end].split())
-        ref = f"{m['letter']})" if m["letter"] else f"{m['number']}."
-        items.append((ref, body))
-    return items
+    ends = [m.start() for m in kept[1:]] + [len(text)]
+    suffix = ")" if group == 1 else "."
+    return [
+        (m.group(group) + suffix, " ".join(text[m.end() : end].split()))
+        for m, end in zip(kept, ends, strict=True)
+    ]
 
 
 def _ref_key(ref: str) -> str:
@@ -307,10 +309,11 @@ def build_plan(
     )
     listed = {r for block in reading.lists for r in (block.heading_row, *block.item_rows)}
     skip = {reading.header_row, *reading.repeated_headers, *reading.key_rows, *listed}
+    banners = set(reading.banner_rows)
     for r in range(1, grid.height + 1):
         if progress is not None and r % 500 == 0:
             progress(r, grid.height)
-        if r in reading.banner_rows:
+        if r in banners:
             ref, text = _banner(grid.texts(r)[0], len(plan_children) + 1)
             banner = _node(ref, text)
             plan_children.append(banner)

@@ -293,8 +293,9 @@ def _find_banners(grid: Grid, reading: Reading) -> None:
         above -= 1
     rows = [above] if above > 0 and above not in reading.key_rows else []
     single: list[int] = []
+    skip = {*reading.repeated_headers, *reading.key_rows}
     for r in [*rows, *range(reading.header_row + 1, grid.height + 1)]:
-        if r in reading.repeated_headers or r in reading.key_rows:
+        if r in skip:
             continue
         texts = [t for t in dict.fromkeys(grid.texts(r)[:width]) if t]
         if len(texts) != 1:
@@ -312,9 +313,8 @@ def _find_banners(grid: Grid, reading: Reading) -> None:
     _find_lists(grid, reading)
 
 
-def _has_body(grid: Grid, reading: Reading, row: int, following: int) -> bool:
+def _has_body(grid: Grid, skip: set[int], row: int, following: int) -> bool:
     """Whether a data row lies between a banner and the next banner (or the end)."""
-    skip = {*reading.repeated_headers, *reading.key_rows, reading.header_row}
     return any(r not in skip and any(grid.texts(r)) for r in range(row + 1, following))
 
 
@@ -323,9 +323,10 @@ def _find_lists(grid: Grid, reading: Reading) -> None:
     if not banners:
         return
     bounds = [*banners[1:], grid.height + 1]
-    bodiless = [
-        r for r, nxt in zip(banners, bounds, strict=True) if not _has_body(grid, reading, r, nxt)
-    ]
+    skip = {*reading.repeated_headers, *reading.key_rows, reading.header_row}
+    bodiless = {
+        r for r, nxt in zip(banners, bounds, strict=True) if not _has_body(grid, skip, r, nxt)
+    }
     # The trailing run of banners with nothing under them, after the last data row.
     run: list[int] = []
     for r in reversed(banners):

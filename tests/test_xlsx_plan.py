@@ -269,6 +269,7 @@ def test_an_undated_update_column_is_never_dated_after_today() -> None:
         ("(a) one (b) two", [("a)", "one"), ("b)", "two")]),
         ("Phase 2. Review", []),
         ("1. one 3. three", []),
+        ("a) one b) two, see 2. below", [("a)", "one"), ("b)", "two, see 2. below")]),
         ("31.03.2020", []),
     ],
 )

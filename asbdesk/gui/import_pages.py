@@ -39,7 +39,7 @@ from asbdesk.periods import DateFormError, format_date, parse_target_date
 from asbdesk.rag import Status
 from asbdesk.words import count
 from asbdesk.xlsx_grid import Grid
-from asbdesk.xlsx_import import prepare
+from asbdesk.xlsx_import import collector_paused, prepare
 from asbdesk.xlsx_reading import (
     FIELD_LABELS,
     Reading,
@@ -249,7 +249,7 @@ class ReadingPage(FormPage):
             self.as_at_edit.setFocus()
             return False
         try:
-            with progress_dialog(self, "Building the plan…") as report:
+            with progress_dialog(self, "Building the plan…") as report, collector_paused():
                 self.wiz.prepared = prepare(
                     self.wiz.source,
                     self.wiz.sheet,

@@ -425,10 +425,14 @@ class MainWindow(QMainWindow):
     def _write_import(self, wizard: ImportWizard) -> None:
         """The previewed plan into the desk: one transaction, one undoable step."""
         from asbdesk.gui.progress import Cancelled, progress_dialog
+        from asbdesk.xlsx_import import collector_paused
 
         command = wizard.import_command()  # the wizard closes itself (and goes) from here
         try:
-            with progress_dialog(self, "Writing the plan to the desk…") as report:
+            with (
+                progress_dialog(self, "Writing the plan to the desk…") as report,
+                collector_paused(),
+            ):
                 command.progress = report
                 done = self.ops.run(command)
         except Cancelled:
