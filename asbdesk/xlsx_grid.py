@@ -45,6 +45,7 @@ HEADER_WORDS = (
     "objective",
     "commitment",
     "priority",
+    "theme",
     "recommendation",
     "outcome",
     "lead",
@@ -106,6 +107,10 @@ class Grid:
                 pass
         return Cell(None, "", None)
 
+    def first_text(self, row: int) -> str:
+        """The first non-empty text of a row ("" for an empty one)."""
+        return next((t for t in self.texts(row) if t), "")
+
     def texts(self, row: int) -> list[str]:
         return [c.text for c in self.rows[row - 1]] if 1 <= row <= len(self.rows) else []
 
@@ -158,10 +163,13 @@ def _spread_merges(grid: Grid, merges: list[_Merge]) -> None:
     """Each merged cell marked with its merge; Excel shows the whole merged area as its
     first cell, so the others take its value, text and fill."""
     for top, left, bottom, right in merges:
+        for r in range(top, min(bottom, grid.height) + 1):
+            row = grid.rows[r - 1]
+            row += [Cell(None, "", None) for _ in range(right - len(row))]
         origin = grid.cell(top, left)
         for r in range(top, min(bottom, grid.height) + 1):
             row = grid.rows[r - 1]
-            for c in range(left, min(right, len(row)) + 1):
+            for c in range(left, right + 1):
                 target = row[c - 1]
                 target.merge = (top, left, bottom, right)
                 target.is_merge_origin = (r, c) == (top, left)
@@ -234,10 +242,9 @@ def _read_streamed(
     height = max((*found, *(m[2] for m in merges)), default=0)
     width = max((*map(len, found.values()), *(m[3] for m in merges)), default=0)
     grid = Grid(title=sheet.title, hidden_rows=hidden_rows)
-    for r in range(1, height + 1):
-        cells = found.get(r, [])
-        cells += [Cell(None, "", None) for _ in range(width - len(cells))]
-        grid.rows.append(cells)
+    # Rows as long as their last cell, not all as wide as the widest: a stray cell in
+    # XFD1 or A1048576 must not make millions of empty cells (`Grid.cell` gives those).
+    grid.rows = [found.get(r, []) for r in range(1, height + 1)]
     grid.hidden_columns = {
         c for first, last in hidden_columns for c in range(first, min(last, width) + 1)
     }

@@ -22,7 +22,7 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 
 from asbdesk.periods import DateFormError, PeriodError, Quarter, parse_period, parse_target_date
-from asbdesk.refs import next_ref
+from asbdesk.refs import default_ref_styles, letter_ref
 from asbdesk.words import count
 from asbdesk.xlsx_grid import Grid
 from asbdesk.xlsx_reading import FIELD_LABELS, Reading, fill_status, status_word
@@ -210,7 +210,8 @@ class _Builder:
             text = grid.cell(r, column).text
             if column not in reading.columns and text:
                 # A cell under no heading: kept, named by its column letter.
-                whole["extra"][f"Column {_letter(column)}"] = text
+                name = f"Column {_letter(column)}"
+                whole["extra"][name if name not in whole["extra"] else f"{name} (row {r})"] = text
         siblings.extend(actions)
 
     def _put(self, name: str, column: int, r: int, text: str, nodes: list[dict[str, Any]]) -> None:
@@ -314,7 +315,7 @@ def build_plan(
         if progress is not None and r % 500 == 0:
             progress(r, grid.height)
         if r in banners:
-            ref, text = _banner(grid.texts(r)[0], len(plan_children) + 1)
+            ref, text = _banner(grid.first_text(r), len(plan_children) + 1)
             banner = _node(ref, text)
             plan_children.append(banner)
             parents = [None] * len(reading.level_columns)
@@ -327,7 +328,9 @@ def build_plan(
         for depth, column in enumerate(reading.level_columns):
             cell = grid.cell(r, column)
             if cell.text:
-                identity = (cell.merge or (r, column), cell.text)
+                # One parent: a cell merged down over its children, or the same name typed
+                # again on each of their rows.
+                identity = (cell.merge, cell.text)
                 current = parents[depth]
                 if current is None or current[0] != identity and cell.is_merge_origin:
                     ref, text = _split_ref(cell.text)
@@ -418,8 +421,8 @@ def _lists(grid: Grid, reading: Reading, plan: dict[str, Any]) -> None:
     """A list below the table: measures become indicators (values to be added), anything
     else a parent with the items as its actions."""
     for block in reading.lists:
-        heading = grid.texts(block.heading_row)[0].rstrip(" :")
-        items = [_BULLET.sub("", grid.texts(r)[0]).strip() for r in block.item_rows]
+        heading = grid.first_text(block.heading_row).rstrip(" :")
+        items = [_BULLET.sub("", grid.first_text(r)).strip() for r in block.item_rows]
         if block.as_indicators:
             for name in items:
                 plan["indicators"].append(
@@ -441,12 +444,15 @@ def _lists(grid: Grid, reading: Reading, plan: dict[str, Any]) -> None:
 
 def _fill_refs(nodes: list[dict[str, Any]], parent_ref: str, depth: int, levels: int) -> None:
     """Refs for a level the sheet left unnumbered (Broxtowe's targets), as Renumber
-    would give them; a level the sheet numbered keeps its own."""
+    would give them (1, 1.1, a)); a level the sheet numbered keeps its own."""
     if nodes and not any(n["ref"] for n in nodes):
-        refs: list[str] = []
-        for node in nodes:
-            node["ref"] = next_ref(parent_ref, refs, depth, max(levels, depth + 1))
-            refs.append(node["ref"])
+        lettered = default_ref_styles(max(levels, depth + 1))[depth] == "letter"
+        numbered = bool(parent_ref) and parent_ref[-1].isdigit()
+        for i, node in enumerate(nodes):
+            if lettered:
+                node["ref"] = letter_ref(i)
+            else:
+                node["ref"] = f"{parent_ref}.{i + 1}" if numbered else str(i + 1)
     for node in nodes:
         _fill_refs(node["children"], node["ref"], depth + 1, levels)
 

@@ -132,27 +132,44 @@ class ColourKey:
     rows: list[int] = field(default_factory=list)
 
 
-def read_colour_key(grid: Grid) -> ColourKey:
-    """A colour key anywhere on the sheet: rows of a swatch and a few words starting with a
-    status ("Red – Progress well below target"), under an optional "Colour Key" heading."""
+def read_colour_key(grid: Grid, header_row: int) -> ColourKey:
+    """The sheet's colour key: above the header, or in a block under a "Colour Key" heading
+    anywhere, rows of a swatch and a few words starting with a status ("Red – Progress
+    well below target"). Below the header without such a heading, a filled cell beside
+    "On track" is an action's status, not a key."""
     key = ColourKey()
+    in_block = False
     for r in range(1, grid.height + 1):
         texts = [t for t in grid.texts(r) if t]
         if len(texts) == 1 and texts[0].lower().rstrip(":") in _KEY_HEADINGS:
             key.rows.append(r)
+            in_block = True
             continue
-        filled = [c for c in range(1, grid.width + 1) if grid.cell(r, c).fill]
-        if not filled or len(texts) > 2 or len(filled) > 2:
+        if r >= header_row and not in_block:
             continue
-        for c in filled:
-            words = grid.cell(r, c).text or grid.cell(r, c + 1).text
-            found = status_word(words) if words else None
-            if found is not None and (len(texts) == 1 or not grid.cell(r, c).text):
-                key.colours[grid.cell(r, c).fill or ""] = found[0]
-                key.wording[found[0]] = words.replace("\n", " ")
-                key.rows.append(r)
-                break
+        found = _key_line(grid, r, texts)
+        if found is None:
+            in_block = False
+            continue
+        fill, status, words = found
+        key.colours[fill] = status
+        key.wording[status] = words
+        key.rows.append(r)
     return key
+
+
+def _key_line(grid: Grid, r: int, texts: list[str]) -> tuple[str, Status, str] | None:
+    """A swatch and its words: (fill, status, words), or None for any other row."""
+    filled = [c for c, cell in enumerate(grid.rows[r - 1], start=1) if cell.fill]
+    if not filled or len(texts) > 2 or len(filled) > 2:
+        return None
+    for c in filled:
+        cell = grid.cell(r, c)
+        words = cell.text or grid.cell(r, c + 1).text
+        found = status_word(words) if words else None
+        if found is not None and cell.fill and (len(texts) == 1 or not cell.text):
+            return cell.fill, found[0], words.replace("\n", " ")
+    return None
 
 
 @dataclass
@@ -231,7 +248,7 @@ def propose_reading(grid: Grid, header_row: int | None = None) -> Reading:
         columns=columns,
         headings=headings,
         level_columns=[],
-        colour_key=read_colour_key(grid),
+        colour_key=read_colour_key(grid, header.row),
     )
     _settle_levels(reading)
     reading.key_rows = [r for r in reading.colour_key.rows if r != header.row]
@@ -287,7 +304,6 @@ def _find_banners(grid: Grid, reading: Reading) -> None:
     """Rows below the header with text in one cell only, or one text merged across the
     table: a commitment's banner. A run of such rows with nothing under them at the end
     of the table is a list ("Success measures" and its items), not commitments."""
-    width = max(reading.columns, default=1)
     above = reading.header_row - 1  # a first banner may sit just above the first header
     while above > 0 and not any(grid.texts(above)):
         above -= 1
@@ -297,12 +313,12 @@ def _find_banners(grid: Grid, reading: Reading) -> None:
     for r in [*rows, *range(reading.header_row + 1, grid.height + 1)]:
         if r in skip:
             continue
-        texts = [t for t in dict.fromkeys(grid.texts(r)[:width]) if t]
+        texts = [t for t in dict.fromkeys(grid.texts(r)) if t]  # under a heading or not
         if len(texts) != 1:
             continue
         first = grid.cell(r, 1)
         merged_across = first.merge is not None and first.merge[3] - first.merge[1] >= 1
-        only_first = grid.texts(r)[0] and not any(grid.texts(r)[1:width])
+        only_first = first.text and not any(grid.texts(r)[1:])
         if merged_across or (
             only_first and r > reading.header_row and not _is_merged_down(grid, r)
         ):
@@ -333,9 +349,9 @@ def _find_lists(grid: Grid, reading: Reading) -> None:
         if r not in bodiless:
             break
         run.insert(0, r)
-    if not run or not _is_list_heading(grid.texts(run[0])[0]) or len(run) < 2:
+    if not run or not _is_list_heading(grid.first_text(run[0])) or len(run) < 2:
         return  # banners with nothing under them yet: a plan still being written
-    heading_text = grid.texts(run[0])[0]
+    heading_text = grid.first_text(run[0])
     as_indicators = any(w in heading_text.lower() for w in MEASURE_WORDS)
     reading.banner_rows = [r for r in banners if r not in run]
     reading.lists.append(ListBlock(run[0], run[1:], as_indicators))
@@ -354,7 +370,8 @@ def _is_merged_down(grid: Grid, row: int) -> bool:
 def _level_names(grid: Grid, reading: Reading) -> list[str]:
     names: list[str] = []
     if reading.banner_rows:
-        first_word = grid.texts(reading.banner_rows[0])[0].split()[0].strip(":-–")
+        words = grid.first_text(reading.banner_rows[0]).split()
+        first_word = words[0].strip(":-–") if words else ""
         names.append(first_word.capitalize() if first_word else "Commitment")
     names += [reading.headings[c].split()[0].capitalize() for c in reading.level_columns]
     title_heading = next(

@@ -299,3 +299,24 @@ def test_a_cell_under_no_heading_is_kept_under_its_column_letter() -> None:
     )
     assert built.plan["children"][0]["children"][0]["extra"] == {"Column D": "see Jo"}
     assert "D (no heading) → an extra field 'Column D' (1 cell)" in built.notes
+
+
+def test_a_parent_typed_again_on_each_of_its_rows_is_one_parent() -> None:
+    _, built = _sheet_plan(
+        [
+            ["Theme", "Objective", "Action"],
+            ["Safer streets", "Less drinking", "Patrol the park"],
+            ["Safer streets", "Less drinking", "Dispersal orders"],
+            ["Safer streets", "Cleaner estates", "Litter picks"],
+            ["Support victims", "Faster referrals", "Same-day triage"],
+        ]
+    )
+    shape = [
+        (t["ref"], t["title"], [(o["ref"], len(o["children"])) for o in t["children"]])
+        for t in built.plan["children"]
+    ]
+    assert shape == [
+        ("1", "Safer streets", [("1.1", 2), ("1.2", 1)]),
+        ("2", "Support victims", [("2.1", 1)]),
+    ]
+    assert built.plan["children"][0]["children"][0]["children"][1]["ref"] == "b)"

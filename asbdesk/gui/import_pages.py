@@ -91,6 +91,7 @@ class ReadingPage(FormPage):
         self.columns.setColumnCount(3)
         self.columns.setHorizontalHeaderLabels(["Column", "Example", "Holds"])
         self.columns.verticalHeader().hide()
+        self.columns.setTabKeyNavigation(False)  # Tab moves on; arrows move between cells
         self.columns.setWordWrap(False)  # one line a column: the example's tooltip has it all
         self.columns.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         header = self.columns.horizontalHeader()
@@ -102,6 +103,7 @@ class ReadingPage(FormPage):
         self.split_check.toggled.connect(self._split_changed)
         child(form, QPushButton, "saveMappingButton").clicked.connect(self._save_mapping)
         self._filling = False
+        self._header_refused = False
 
     def initializePage(self) -> None:
         self._fill()
@@ -185,7 +187,9 @@ class ReadingPage(FormPage):
             self.wiz.reading = propose_reading(self.wiz.grid, row)
         except ReadingError as exc:
             self.info.setText(str(exc))
+            self._header_refused = True  # Next stays here until a row that reads is chosen
             return
+        self._header_refused = False
         self._fill()
 
     def _column_changed(self, column: int, name: str) -> None:
@@ -231,6 +235,8 @@ class ReadingPage(FormPage):
     def validatePage(self) -> bool:
         reading = self.wiz.reading
         assert reading is not None and self.wiz.source is not None
+        if self._header_refused:
+            return False
         self._levels_changed()
         if "title" not in reading.columns.values():
             self.info.setText("Choose the column that holds the actions (Action (title)).")

@@ -136,8 +136,12 @@ class SourcePage(FormPage):
         self.mapping_check.setEnabled(False)
         child(form, QPushButton, "browseButton").clicked.connect(self._browse)
         child(form, QPushButton, "mappingButton").clicked.connect(self._choose_mapping)
-        self.file_edit.editingFinished.connect(lambda: self.choose(self.file_edit.text()))
+        self.file_edit.editingFinished.connect(self._typed)
+        self._opening = False
         self.sheet_list.currentRowChanged.connect(self._sheet_chosen)
+
+    def _typed(self) -> None:
+        self.choose(self.file_edit.text())
 
     def _browse(self) -> None:
         name, _ = QFileDialog.getOpenFileName(
@@ -149,8 +153,17 @@ class SourcePage(FormPage):
     def choose(self, name: str) -> None:
         """Opens the workbook `name` and lists its sheets, the plan's chosen."""
         name = name.strip().strip('"')
-        if not name or (self.wiz.source is not None and str(self.wiz.source.path) == name):
+        if self._opening or not name:
+            return  # Enter, then the focus leaving for the progress dialog: open once
+        if self.wiz.source is not None and str(self.wiz.source.path) == name:
             return
+        self._opening = True
+        try:
+            self._open(name)
+        finally:
+            self._opening = False
+
+    def _open(self, name: str) -> None:
         self.file_edit.setText(name)
         self.sheet_list.clear()
         self.sheet_info.clear()
