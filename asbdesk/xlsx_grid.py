@@ -231,6 +231,8 @@ def _read_streamed(
                         report_at = r + PROGRESS_EVERY
                 elif tag == _MERGE:
                     left, top, right, bottom = range_boundaries(element.get("ref", ""))
+                    if None in (left, top, right, bottom):
+                        raise ValueError(f"a merge of whole rows or columns: {element.get('ref')}")
                     merges.append((top, left, bottom, right))
                 elif tag == _COLUMN and element.get("hidden") in _TRUE:
                     first = int(element.get("min", 0))
@@ -280,6 +282,8 @@ class _RowReader:
     def read(self, element: Any) -> tuple[int, list[Cell]]:
         number = element.get("r")
         self.row = int(float(number)) if number else self.row + 1
+        if not 0 < self.row <= EXCEL_ROWS:
+            raise ValueError(f"row number {number} is outside a worksheet")
         cells: list[Cell] = []
         for c in element:
             ref, kind, style = c.get("r"), c.get("t", "n"), int(c.get("s", 0))
@@ -327,8 +331,10 @@ _COLUMN = f"{{{SHEET_MAIN_NS}}}col"
 _MERGE = f"{{{SHEET_MAIN_NS}}}mergeCell"
 _VALUE = f"{{{SHEET_MAIN_NS}}}v"
 # What a damaged or malformed sheet raises while it is parsed.
+EXCEL_ROWS = 1_048_576
 _UNREADABLE = (
     ElementTree.ParseError,
+    OverflowError,
     zipfile.BadZipFile,
     zlib.error,
     EOFError,

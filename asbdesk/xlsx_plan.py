@@ -77,8 +77,8 @@ def split_items(text: str, minimum: int = 2) -> list[tuple[str, str]]:
     for m in marks:
         if len(kept) < len(sequence) and m.group(group) == sequence[len(kept)]:
             kept.append(m)
-    if len(kept) < minimum:
-        return []
+    if len(kept) < minimum or kept[0] is not marks[0]:
+        return []  # "b) … a) …": not a list in order; the cell is kept whole
     ends = [m.start() for m in kept[1:]] + [len(text)]
     suffix = ")" if group == 1 else "."
     return [
@@ -156,6 +156,16 @@ def update_date(heading: str, report_date: date) -> date:
         return report_date
 
 
+def _keep(node: dict[str, Any], name: str, r: int, text: str) -> None:
+    """`text` as an extra field of `node`, under a name no other cell has taken."""
+    extra = node["extra"]
+    key, n = name, 1
+    while key in extra and extra[key] != text:
+        n += 1
+        key = f"{name} (row {r})" if n == 2 else f"{name} (row {r}, {n - 1})"
+    extra[key] = text
+
+
 def _names(text: str) -> list[str]:
     """People or teams in a cell: one per line, or separated by ";" or " / "."""
     return [n.strip() for n in re.split(r"[\n;]|\s/\s", text) if n.strip()]
@@ -211,7 +221,7 @@ class _Builder:
             if column not in reading.columns and text:
                 # A cell under no heading: kept, named by its column letter.
                 name = f"Column {_letter(column)}"
-                whole["extra"][name if name not in whole["extra"] else f"{name} (row {r})"] = text
+                _keep(whole, name, r, text)
         siblings.extend(actions)
 
     def _put(self, name: str, column: int, r: int, text: str, nodes: list[dict[str, Any]]) -> None:
@@ -224,25 +234,30 @@ class _Builder:
             status = found[0] if found else fill_status(cell.fill, reading.colour_key.colours)
             if text and (found is None or found[1]):
                 for node in nodes:
-                    node["extra"][heading] = text  # the words beyond the status, kept
+                    _keep(node, heading, r, text)  # the words beyond the status, kept
             if text and found is None and status is None:
                 self.warnings.append(f"row {r}: status '{text[:40]}' not understood; kept as text")
             for node in nodes:
-                node["status"] = status.value if status else node["status"]
+                if status is not None and node["status"] not in (None, status.value):
+                    _keep(node, heading, r, text or status.word)  # its own status stands
+                elif status is not None:
+                    node["status"] = status.value
             return
         if not text:
             return
         if name == "lead" or name == "partners":
-            for node in nodes:
-                node[name] = _names(text)
+            for node in nodes:  # a second lead column, or a row added to its parent, adds
+                node[name] = list(dict.fromkeys([*node[name], *_names(text)]))
             return
         if name == "target_date":
             when = self._date(r, cell.value if text == cell.text else None, text)
             for node in nodes:
-                if when is not None:
+                if when is not None and node["target_date"] not in (None, when.isoformat()):
+                    _keep(node, heading, r, text)  # the node has its date: this one is kept
+                elif when is not None:
                     node["target_date"] = when.isoformat()
                 else:
-                    node["extra"][f"{heading} (as typed)"] = text
+                    _keep(node, f"{heading} (as typed)", r, text)
             return
         for node in nodes:
             if name == "outcome" and not node["outcome"]:
@@ -264,8 +279,7 @@ class _Builder:
                     }
                 )
             else:
-                key = heading if heading not in node["extra"] else f"{heading} (row {r})"
-                node["extra"][key] = text
+                _keep(node, heading, r, text)
 
     def _date(self, r: int, value: Any, text: str) -> date | None:
         if isinstance(value, datetime):
