@@ -11,10 +11,8 @@ Part of importing a plan from Excel (issue 3); no Qt here.
 
 from __future__ import annotations
 
-import gc
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -28,7 +26,7 @@ from asbdesk.commands import next_plan_position, set_plan_deleted
 from asbdesk.desk import Desk
 from asbdesk.json_io import import_indicators, import_nodes, import_plan
 from asbdesk.models import Indicator, Node, Plan, new_uuid
-from asbdesk.xlsx_grid import Grid, find_header, read_grid
+from asbdesk.xlsx_grid import Grid, collector_paused, find_header, read_grid
 from asbdesk.xlsx_indicators import looks_like_indicator_sheet, read_indicator_tables
 from asbdesk.xlsx_open import WorkbookError, open_workbook
 from asbdesk.xlsx_plan import BuiltPlan, ProgressFn, build_plan
@@ -242,20 +240,6 @@ def import_workbook(
         check_mapping(mapping)
     with collector_paused():
         return _import_workbook(desk, Path(path), sheet, today, mapping, progress)
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cycle collector paused: an import makes hundreds of thousands of small,
-    long-lived objects (cells, node dicts), which it would otherwise scan again and again
-    for nothing (measured: a third of a 20,000-row import)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _import_workbook(

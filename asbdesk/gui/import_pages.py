@@ -38,8 +38,8 @@ from asbdesk.gui.uiload import child, guard_wheel, load_ui
 from asbdesk.periods import DateFormError, format_date, parse_target_date
 from asbdesk.rag import Status
 from asbdesk.words import count
-from asbdesk.xlsx_grid import Grid
-from asbdesk.xlsx_import import collector_paused, prepare
+from asbdesk.xlsx_grid import Grid, collector_paused
+from asbdesk.xlsx_import import prepare
 from asbdesk.xlsx_reading import (
     FIELD_LABELS,
     Reading,

@@ -425,7 +425,7 @@ class MainWindow(QMainWindow):
     def _write_import(self, wizard: ImportWizard) -> None:
         """The previewed plan into the desk: one transaction, one undoable step."""
         from asbdesk.gui.progress import Cancelled, progress_dialog
-        from asbdesk.xlsx_import import collector_paused
+        from asbdesk.xlsx_grid import collector_paused
 
         command = wizard.import_command()  # the wizard closes itself (and goes) from here
         try:
