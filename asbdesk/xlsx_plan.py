@@ -156,6 +156,10 @@ def update_date(heading: str, report_date: date) -> date:
         return report_date
 
 
+def _refs(items: list[tuple[str, str]]) -> str:
+    return " ".join(ref for ref, _ in items)
+
+
 def _keep(node: dict[str, Any], name: str, r: int, text: str) -> None:
     """`text` as an extra field of `node`, under a name no other cell has taken."""
     extra = node["extra"]
@@ -212,6 +216,12 @@ class _Builder:
                 for ref, body in parts:
                     self._put(name, column, r, body, [keys[_ref_key(ref)]])
             else:
+                if parts and len(items) > 1:
+                    heading = reading.headings.get(column, _letter(column))
+                    self.warnings.append(
+                        f"row {r}: the items of '{heading}' ({_refs(parts)}) do not line up "
+                        f"with the actions ({_refs(items)}); kept whole on '{whole['title'][:40]}'"
+                    )
                 every = actions if name in ("lead", "partners", "target_date", "status") else []
                 self._put(name, column, r, text, every or [whole])
                 if items and name == "lead" and parent is not None and not parent["lead"]:

@@ -78,6 +78,10 @@ def test_welwyn_reads_as_commitments_objectives_and_lettered_actions() -> None:
     assert len(channels["children"]) == 2
     assert channels["updates"][0]["text"].startswith("a) Review of reporting mechanisms")
     assert all(not a["updates"] for a in channels["children"])
+    assert built.warnings[0] == (
+        "row 13: the items of 'Progress' (a) b) c)) do not line up with the actions "
+        "(a) b)); kept whole on 'Provide an accessible service with a var'"
+    )
     assert [a["status"] for a in one["children"][3]["children"]] == ["red", "red"]  # 1.4
 
 
