@@ -10,8 +10,7 @@ measured in the same run.
 2. Times, best of `--runs` (each run a fresh desk):
    (a) the baseline: `load_workbook(read_only=True, data_only=True)` and every value of
        the sheet through `iter_rows(values_only=True)`;
-   (b) `asbdesk.xlsx_import.import_workbook` into a fresh desk (target: at most 1.5x (a)),
-       and (b') the same with Python's cycle collector paused for the whole import;
+   (b) `asbdesk.xlsx_import.import_workbook` into a fresh desk (target: at most 1.5x (a));
    (c) `soffice --headless --convert-to csv` of the file, where LibreOffice is installed.
 3. Times the import's stages one by one (open, read the grid, propose the reading, build
    the plan, write it, count it as the window does), so it shows where the time goes.
@@ -90,18 +89,14 @@ def fresh_desk(folder: Path, name: str) -> Desk:
     return open_desk(path, create=True)
 
 
-def whole_import(path: Path, folder: Path, runs: int, collect: bool = True) -> tuple[float, Any]:
-    """`import_workbook` into fresh desks; with `collect` False, with Python's cycle
-    collector paused for the whole import (as `xlsx_import` could pause it)."""
+def whole_import(path: Path, folder: Path, runs: int) -> tuple[float, Any]:
+    """`import_workbook` into fresh desks (it pauses the cycle collector itself)."""
     desks = [fresh_desk(folder, f"whole{i}") for i in range(runs)]  # made outside the timing
 
     def work(i: int) -> Any:
-        if not collect:
-            gc.disable()
         try:
             return import_workbook(desks[i], path, today=TODAY)
         finally:
-            gc.enable()
             gc.collect()  # outside the timing of the next run
 
     try:
@@ -197,9 +192,6 @@ def main() -> None:
         nodes = sum(result.counts.values())
         print(f"(b) asbdesk import, {nodes:,} nodes          {took:7.3f} s")
         print(f"    ratio b/a {took / base:.2f}x (target <= {TARGET}x)")
-        paused, _ = whole_import(path, folder, args.runs, collect=False)
-        print(f"(b') the same, cycle collector paused  {paused:7.3f} s")
-        print(f"    ratio b'/a {paused / base:.2f}x")
         office = soffice(path, folder, args.runs)
         if office is None:
             print("(c) soffice --headless --convert-to csv: skipped, LibreOffice is not installed")
