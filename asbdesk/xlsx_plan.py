@@ -21,11 +21,11 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
-from asbdesk.periods import DateFormError, PeriodError, Quarter, parse_period, parse_target_date
+from asbdesk.periods import DateFormError, Quarter, parse_target_date
 from asbdesk.refs import default_ref_styles, letter_ref
 from asbdesk.words import count
 from asbdesk.xlsx_grid import Grid
-from asbdesk.xlsx_reading import FIELD_LABELS, Reading, fill_status, status_word
+from asbdesk.xlsx_reading import FIELD_LABELS, Reading, fill_status, plan_span, status_word
 
 # "a) …", "(b) …" or "1. …" opening an item: at the start of a line, or after a space
 # within one when the items run in sequence ("1. Dec 2015 2. Sep 2015").
@@ -49,9 +49,6 @@ _ORDINALS = {
     )
 }
 _BANNER = re.compile(r"^(?P<level>\w+)\s+(?P<n>\w+)\s*[-–—:.]\s*(?P<title>.+)$", re.DOTALL)
-_PLAN_SPAN = re.compile(
-    r"^(?P<start>[A-Za-z]+\.?\s+\d{4})\s*(?:[-–—]|to)\s*(?P<end>[A-Za-z]+\.?\s+\d{4})$"
-)
 _COUNCIL = re.compile(r"^(?P<name>[A-Z][\w' -]*?\bCouncil)\b")
 
 ProgressFn = Callable[[int, int], None]
@@ -414,7 +411,7 @@ def _above_header(grid: Grid, reading: Reading, built: BuiltPlan) -> None:
             continue
         for text in dict.fromkeys(t for t in grid.texts(r) if t):
             line = text.split("\n")[0]
-            span = _plan_span(line)
+            span = plan_span(line)
             if span is not None and plan["start_date"] is None:
                 plan["start_date"], plan["end_date"] = (d.isoformat() for d in span)
             elif not plan["title"]:
@@ -429,22 +426,6 @@ def _above_header(grid: Grid, reading: Reading, built: BuiltPlan) -> None:
             else:
                 built.warnings.append(f"row {r}: '{text[:60]}' above the header was not imported")
     plan["title"] = given or plan["title"] or grid.title
-
-
-def _plan_span(text: str) -> tuple[date, date] | None:
-    """ "April 2019 – March 2020" or "2019/20": the plan's first and last day."""
-    m = _PLAN_SPAN.match(text.strip())
-    if m:
-        try:
-            start, end = parse_target_date(m["start"]), parse_target_date(m["end"])
-        except DateFormError:
-            return None
-        return (start.replace(day=1), end) if start <= end else None
-    try:
-        period = parse_period(text)
-    except PeriodError:
-        return None
-    return period.start, period.end
 
 
 def _lists(grid: Grid, reading: Reading, plan: dict[str, Any]) -> None:

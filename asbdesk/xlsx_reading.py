@@ -11,8 +11,10 @@ from __future__ import annotations
 import colorsys
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
+from asbdesk.periods import DateFormError, PeriodError, parse_period, parse_target_date
 from asbdesk.rag import Status
 from asbdesk.xlsx_grid import Grid, HeaderReading, find_header
 
@@ -43,6 +45,9 @@ FIELD_LABELS: dict[str, str] = {
     "extra": "Keep as a named extra field",
     "skip": "Skip (do not import)",
 }
+_PLAN_SPAN = re.compile(
+    r"^(?P<start>[A-Za-z]+\.?\s+\d{4})\s*(?:[-–—]|to)\s*(?P<end>[A-Za-z]+\.?\s+\d{4})$"
+)
 # Headings that name a level above the actions: the column is a parent merged down over
 # its children, or filled once and left blank below.
 LEVEL_WORDS = ("target", "objective", "commitment", "priority", "recommendation", "theme")
@@ -307,7 +312,9 @@ def _find_banners(grid: Grid, reading: Reading) -> None:
     above = reading.header_row - 1  # a first banner may sit just above the first header
     while above > 0 and not any(grid.texts(above)):
         above -= 1
-    rows = [above] if above > 0 and above not in reading.key_rows else []
+    # ... unless it is the plan's period ("April 2019 – March 2020"), merged across too.
+    period = above > 0 and plan_span(grid.first_text(above)) is not None
+    rows = [above] if above > 0 and above not in reading.key_rows and not period else []
     single: list[int] = []
     skip = {*reading.repeated_headers, *reading.key_rows}
     for r in [*rows, *range(reading.header_row + 1, grid.height + 1)]:
@@ -360,6 +367,22 @@ def _find_lists(grid: Grid, reading: Reading) -> None:
 def _is_list_heading(text: str) -> bool:
     words = text.lower()
     return words.rstrip().endswith(":") or any(w in words for w in MEASURE_WORDS)
+
+
+def plan_span(text: str) -> tuple[date, date] | None:
+    """ "April 2019 – March 2020" or "2019/20": the plan's first and last day."""
+    m = _PLAN_SPAN.match(text.strip())
+    if m:
+        try:
+            start, end = parse_target_date(m["start"]), parse_target_date(m["end"])
+        except DateFormError:
+            return None
+        return (start.replace(day=1), end) if start <= end else None
+    try:
+        period = parse_period(text)
+    except PeriodError:
+        return None
+    return period.start, period.end
 
 
 def _is_merged_down(grid: Grid, row: int) -> bool:

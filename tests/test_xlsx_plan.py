@@ -324,3 +324,18 @@ def test_a_parent_typed_again_on_each_of_its_rows_is_one_parent() -> None:
         ("2", "Support victims", [("2.1", 1)]),
     ]
     assert built.plan["children"][0]["children"][0]["children"][1]["ref"] == "b)"
+
+
+def test_the_plan_period_merged_above_the_header_is_its_span_not_a_commitment() -> None:
+    reading, built = _sheet_plan(
+        [
+            ["Safer Hatfield ASB Action Plan"],
+            ["April 2019 – March 2020"],
+            ["Objective", "Action", "Lead"],
+            ["1.1 Engage", "Attend forums", "Ann"],
+        ],
+        merges=["A2:C2"],
+    )
+    assert reading.banner_rows == []
+    assert (built.plan["start_date"], built.plan["end_date"]) == ("2019-04-01", "2020-03-31")
+    assert [n["title"] for n in built.plan["children"]] == ["Engage"]

@@ -137,6 +137,7 @@ class SourcePage(FormPage):
         child(form, QPushButton, "browseButton").clicked.connect(self._browse)
         child(form, QPushButton, "mappingButton").clicked.connect(self._choose_mapping)
         self.file_edit.editingFinished.connect(self._typed)
+        self.file_edit.textChanged.connect(self.completeChanged)
         self._opening = False
         self.sheet_list.currentRowChanged.connect(self._sheet_chosen)
 
@@ -206,11 +207,13 @@ class SourcePage(FormPage):
         self.message.clear()
 
     def isComplete(self) -> bool:
-        return self.wiz.source is not None and self.sheet_list.currentRow() >= 0
+        return bool(self.file_edit.text().strip())  # Next opens a path typed and not yet read
 
     def validatePage(self) -> bool:
+        self.choose(self.file_edit.text())
         source = self.wiz.source
-        assert source is not None
+        if source is None or self.sheet_list.currentRow() < 0:
+            return False
         mapping = self.wiz.mapping
         if not self.mapping_check.isChecked():
             self.wiz.mapping = None

@@ -442,7 +442,13 @@ class MainWindow(QMainWindow):
             command.progress = None  # undo and redo run without the dialog
         if done and command.plan_id is not None:
             self.reload_plans(command.plan_id)
-            self.statusBar().showMessage(f"Imported '{command.data['title']}'.", 8000)
+            self.statusBar().showMessage(
+                f"Imported '{command.data['title']}'. Edit ▸ Undo takes it back.", 8000
+            )
+            # An undo (or any other step) makes the message stale: it goes with the next.
+            self.ops.undo_stack.indexChanged.connect(
+                self.statusBar().clearMessage, Qt.ConnectionType.UniqueConnection
+            )
 
     def new_plan(self) -> None:
         title, ok = QInputDialog.getText(self, "New plan", "Title of the new plan:")
