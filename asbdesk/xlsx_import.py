@@ -26,6 +26,7 @@ from asbdesk.commands import next_plan_position, set_plan_deleted
 from asbdesk.desk import Desk
 from asbdesk.json_io import import_indicators, import_nodes, import_plan
 from asbdesk.models import Indicator, Node, Plan, new_uuid
+from asbdesk.words import level_name
 from asbdesk.xlsx_grid import Grid, collector_paused, find_header, read_grid
 from asbdesk.xlsx_indicators import looks_like_indicator_sheet, read_indicator_tables
 from asbdesk.xlsx_open import WorkbookError, open_workbook
@@ -59,11 +60,11 @@ class ImportSource:
             self._grids[sheet] = read_grid(self.book[sheet], progress)
         return self._grids[sheet]
 
-    def plan_sheet(self) -> str:
+    def plan_sheet(self, progress: ProgressFn | None = None) -> str:
         """The first sheet with a header row: the plan, not a cover or an indicator table.
         Sheets are read one at a time, stopping at the plan."""
         for sheet in self.sheets:
-            if find_header(self.grid(sheet)) is not None:
+            if find_header(self.grid(sheet, progress)) is not None:
                 return sheet
         raise WorkbookError(
             f"No sheet of {self.path.name} has a header row naming columns such as Action, "
@@ -101,16 +102,17 @@ class Prepared:
     def own_indicators(self) -> list[dict[str, Any]]:
         """The indicators read from the plan's own sheet (a list of measures), without
         those of the indicator sheets."""
-        return [i for i in self.plan["indicators"] if all(i is not o for o in self.from_sheets)]
+        theirs = {id(i) for i in self.from_sheets}
+        return [i for i in self.plan["indicators"] if id(i) not in theirs]
 
     def level_counts(self) -> dict[str, int]:
         """Nodes per level, named as the plan names its levels."""
-        names = self.plan["level_names"] or ["Action"]
+        names = self.plan["level_names"]
         counts: dict[str, int] = {}
 
         def walk(nodes: list[dict[str, Any]], depth: int) -> None:
             for node in nodes:
-                name = names[min(depth, len(names) - 1)]
+                name = level_name(names, depth)
                 counts[name] = counts.get(name, 0) + 1
                 walk(node["children"], depth + 1)
 

@@ -78,7 +78,7 @@ class ImportWizard(QWizard):
             return str(exc)
         try:
             with progress_dialog(self, f"Looking for the plan in {path.name}…") as report:
-                self.sheet = _plan_sheet(source, report)
+                self.sheet = _plan_sheet(source, report)  # else the officer picks one
         except Cancelled:
             source.close()
             return "Stopped: choose the workbook again to read it."
@@ -112,10 +112,11 @@ class ImportWizard(QWizard):
 
 
 def _plan_sheet(source: ImportSource, report: Any) -> str:
-    for sheet in source.sheets:
-        if find_header(source.grid(sheet, report)) is not None:
-            return sheet
-    return source.sheets[0] if source.sheets else ""
+    """The plan's sheet; with no header anywhere, the first, for the officer to correct."""
+    try:
+        return source.plan_sheet(report)
+    except WorkbookError:
+        return source.sheets[0] if source.sheets else ""
 
 
 def _first_row(grid: Grid) -> int:
