@@ -24,6 +24,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -217,6 +218,8 @@ class Update(Stamped, Base):
     author: Mapped[str] = mapped_column(String(200), default="")
     status: Mapped[str | None] = mapped_column(String(16))
     kind: Mapped[str] = mapped_column(String(16), default="progress")
+    # Internal updates stay in the desk: no export for partners carries them.
+    internal: Mapped[bool] = mapped_column(default=False, server_default=false())
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     node: Mapped[Node] = relationship(back_populates="updates")
@@ -232,6 +235,8 @@ class ExtraField(Stamped, Base):
     node_id: Mapped[int] = mapped_column(ForeignKey("node.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(200))
     value: Mapped[str] = mapped_column(Text, default="")
+    # Internal fields stay in the desk: no export for partners carries them.
+    internal: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     node: Mapped[Node] = relationship(back_populates="extras")
 
@@ -276,3 +281,19 @@ class IndicatorValue(Stamped, Base):
     available: Mapped[bool] = mapped_column(default=True)
 
     indicator: Mapped[Indicator] = relationship(back_populates="values")
+
+
+class PartnerExport(Stamped, Base):
+    """A workbook sent out for partners' updates; its UUID is written into the workbook, so
+    the one that comes back is matched to this record (and known when it comes back twice)."""
+
+    __tablename__ = "partner_export"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    partner: Mapped[str] = mapped_column(Text, default="")
+    scope: Mapped[str] = mapped_column(Text, default="")
+    rows: Mapped[int] = mapped_column(Integer, default=0)
+    file_name: Mapped[str] = mapped_column(Text, default="")
+    taken_back_at: Mapped[datetime | None] = mapped_column(DateTime)
+    taken_back_by: Mapped[str | None] = mapped_column(String(120))

@@ -342,3 +342,37 @@ def test_a_migration_that_would_break_links_is_refused_and_rolled_back(tmp_path,
     tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     con.close()
     assert "child" not in tables  # nothing of the failed migration was kept
+
+
+# One desk per earlier schema, written by the program of that time (tests/data/desks).
+SAMPLE_DESKS = Path(__file__).parent / "data" / "desks"
+
+
+@pytest.mark.parametrize("revision", ["0001"])
+def test_a_desk_from_an_earlier_schema_opens_with_all_its_data(tmp_path, revision):
+    import sqlite3
+
+    from asbdesk.info import desk_info
+
+    sample = tmp_path / "old.asbdesk"
+    sample.write_bytes((SAMPLE_DESKS / f"schema-{revision}.asbdesk").read_bytes())
+    con = sqlite3.connect(sample)
+    before = {
+        t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+        for t in ("plan", "node", "progress_update", "extra_field", "milestone", "indicator")
+    }
+    con.close()
+    assert before["node"] > 0 and before["progress_update"] > 0
+
+    with open_desk(sample, create=False) as desk:
+        info = desk_info(desk)
+        con = desk.reader
+        after = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in before}
+        internal = con.execute(
+            "SELECT count(*) FROM progress_update WHERE internal"
+            " UNION ALL SELECT count(*) FROM extra_field WHERE internal"
+        ).fetchall()
+    assert after == before
+    assert internal == [(0,), (0,)]  # nothing was internal before the flag existed
+    assert [p["title"][:9] for p in info["plans"]] == ["Broxtowe ", "Welwyn Ha"]
+    assert any(p.name.startswith(f"old.before-migration-{revision}-") for p in tmp_path.iterdir())
