@@ -4,6 +4,9 @@
     asbdesk --demo                 open the window on the demo desk
     asbdesk info DESK [--json]
     asbdesk export DESK --format json [-o FILE]
+    asbdesk export DESK --format xlsx [--plan NAME] [--partner NAME] [--officer NAME]
+                   [--status red,amber] [--no-returns] -o FILE.xlsx
+    asbdesk takeback DESK FILE.xlsx [--apply] [--accept-all] [--author NAME]
     asbdesk demo DESK
     asbdesk import FILE.xlsx --desk DESK [--sheet NAME] [--mapping FILE.json]
 
@@ -19,9 +22,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from asbdesk import __version__
-from asbdesk.desk import DESK_SUFFIX, DeskError, open_desk
+from asbdesk.desk import DESK_SUFFIX, Desk, DeskError, open_desk
+from asbdesk.rag import Status
+from asbdesk.words import count
 
-COMMANDS = ("info", "export", "demo", "import")
+COMMANDS = ("info", "export", "takeback", "demo", "import")
 
 
 def _existing_desk(path: str) -> Path:
@@ -40,7 +45,53 @@ def cmd_info(args: argparse.Namespace) -> int:
     return 0
 
 
+def find_plan(desk: Desk, name: str | None) -> int:
+    """The plan whose title is `name` or holds it (any unique part, any case)."""
+    plans = desk.reader.execute(
+        "SELECT id, title FROM plan WHERE deleted_at IS NULL ORDER BY position, id"
+    ).fetchall()
+    if not plans:
+        raise DeskError("The desk holds no plan.")
+    if name is None:
+        if len(plans) == 1:
+            return int(plans[0][0])
+        titles = "; ".join(f"'{t}'" for _i, t in plans)
+        raise DeskError(f"The desk holds {len(plans)} plans; name one with --plan: {titles}.")
+    wanted = name.casefold()
+    exact = [pid for pid, t in plans if t.casefold() == wanted]
+    found = exact or [pid for pid, t in plans if wanted in t.casefold()]
+    if len(found) == 1:
+        return int(found[0])
+    if not found:
+        raise DeskError(f"No plan's title holds '{name}'.")
+    titles = "; ".join(f"'{t}'" for pid, t in plans if pid in found)
+    raise DeskError(f"'{name}' is in {len(found)} plans' titles ({titles}); say more of one.")
+
+
+def _statuses(text: str | None) -> frozenset[Status | None] | None:
+    if not text:
+        return None
+    out: set[Status | None] = set()
+    for word in text.split(","):
+        w = word.strip().casefold().replace(" ", "_")
+        if w in ("none", "not_set", "unset"):
+            out.add(None)
+            continue
+        try:
+            out.add(Status(w))
+        except ValueError:
+            raise DeskError(
+                f"'{word.strip()}' is not a status: use {', '.join(s.value for s in Status)}"
+                " or not_set."
+            ) from None
+    return frozenset(out)
+
+
 def cmd_export(args: argparse.Namespace) -> int:
+    if args.format == "xlsx":
+        return _export_xlsx(args)
+    if args.plan or args.partner or args.officer or args.status:
+        raise DeskError("--plan, --partner, --officer and --status go with --format xlsx.")
     from asbdesk.json_io import export_desk
 
     with open_desk(_existing_desk(args.desk), create=False) as desk:
@@ -59,6 +110,56 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export_xlsx(args: argparse.Namespace) -> int:
+    from asbdesk.xlsx_export import ExportOptions, write_workbook
+
+    if not args.output or args.output == "-":
+        raise DeskError("An Excel export needs a file to write: -o FILE.xlsx.")
+    with open_desk(_existing_desk(args.desk), create=False) as desk:
+        options = ExportOptions(
+            plan_id=find_plan(desk, args.plan),
+            partner=args.partner or "",
+            officer=args.officer or "",
+            statuses=_statuses(args.status),
+            for_partners=not args.no_returns,
+        )
+        result = write_workbook(desk, options, args.output)
+    print(
+        f"Wrote {result.path}: {count(result.rows, 'row')} ({count(result.actions, 'action')}),"
+        f" {result.scope}."
+    )
+    for warning in result.warnings:
+        print(f"  {warning}")
+    return 0
+
+
+def cmd_takeback(args: argparse.Namespace) -> int:
+    from asbdesk.periods import parse_target_date
+    from asbdesk.takeback import TakeBack, read_review, summary
+
+    with open_desk(_existing_desk(args.desk), create=False) as desk:
+        review = read_review(desk, args.file)
+        if args.date:
+            review.on = parse_target_date(args.date)
+        if args.accept_all:
+            review.accept_all()
+        for line in review.lines():
+            print(line)
+        if not args.apply:
+            if review.accepted:
+                print(f"Not applied ({summary(review)} ticked): run again with --apply.")
+            return 0
+        if not review.accepted:
+            print("Nothing to apply.")
+            return 0
+        author = args.author or review.partner
+        if not author:
+            raise DeskError("Say whom the updates come from: --author NAME.")
+        TakeBack(review, author, review.on).do(desk)
+    print(f"Applied {summary(review)}, credited to {author}.")
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from asbdesk.demo import write_demo
     from asbdesk.info import desk_info, format_info
@@ -72,7 +173,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from asbdesk.words import count
     from asbdesk.xlsx_import import import_workbook, load_mapping
 
     mapping = load_mapping(args.mapping) if args.mapping else None
@@ -99,9 +199,30 @@ def command_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_info)
     p = sub.add_parser("export", help="write a desk as JSON")
     p.add_argument("desk")
-    p.add_argument("--format", choices=["json"], required=True)
-    p.add_argument("-o", "--output", help="file to write (default: standard output)")
+    p.add_argument("--format", choices=["json", "xlsx"], required=True)
+    p.add_argument("-o", "--output", help="file to write (JSON: standard output by default)")
+    p.add_argument("--plan", help="xlsx: the plan, by its title or any unique part of it")
+    p.add_argument("--partner", help="xlsx: only this partner's actions")
+    p.add_argument("--officer", help="xlsx: only the actions this officer or team leads")
+    p.add_argument("--status", help="xlsx: only actions of these statuses, e.g. red,amber")
+    p.add_argument(
+        "--no-returns",
+        action="store_true",
+        help="xlsx: a read-only copy, without the 'Your update' column and locked cells",
+    )
     p.set_defaults(func=cmd_export)
+    p = sub.add_parser("takeback", help="review (and apply) a workbook partners sent back")
+    p.add_argument("desk")
+    p.add_argument("file")
+    p.add_argument("--apply", action="store_true", help="apply the ticked changes")
+    p.add_argument(
+        "--accept-all",
+        action="store_true",
+        help="tick every change, conflicts and edits to read-only cells included",
+    )
+    p.add_argument("--author", help="whom the updates come from (default: the export's partner)")
+    p.add_argument("--date", help="the date the updates get (default: when the file was saved)")
+    p.set_defaults(func=cmd_takeback)
     p = sub.add_parser("import", help="import a plan from an Excel workbook (.xlsx)")
     p.add_argument("file")
     p.add_argument("--desk", required=True, help="the desk to add the plan to (made if new)")
