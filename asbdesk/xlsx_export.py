@@ -478,7 +478,11 @@ def write_workbook(
     export_uuid = new_uuid()
     made_at = datetime.now(UTC).replace(tzinfo=None)
     wb = Workbook(write_only=True)
-    warnings = _write_plan_sheet(wb, table, options, today, progress)
+    try:
+        warnings = _write_plan_sheet(wb, table, options, today, progress)
+    except BaseException:
+        _abandon(wb)
+        raise
     _write_key_sheet(wb, table)
     if options.indicators:
         _write_indicator_sheet(wb, desk.reader, options.plan_id)
@@ -529,6 +533,20 @@ def write_workbook(
         path.unlink(missing_ok=True)  # an export the desk does not know could not come back
         raise
     return ExportResult(path, export_uuid, len(table.rows), actions, table.scope, warnings)
+
+
+def _abandon(wb: Workbook) -> None:
+    """Close the sheets a cancelled export was streaming and remove their temporary files."""
+    for ws in wb.worksheets:
+        writer = getattr(ws, "_writer", None)
+        if writer is None:
+            continue
+        rows = getattr(ws, "_rows", None)
+        if rows is not None:
+            rows.close()
+        writer.close()
+        if isinstance(writer.out, str):
+            writer.cleanup()
 
 
 def _plan_uuid(con: sqlite3.Connection, plan_id: int) -> str:
