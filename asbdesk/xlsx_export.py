@@ -535,6 +535,24 @@ def write_workbook(
     return ExportResult(path, export_uuid, len(table.rows), actions, table.scope, warnings)
 
 
+def text_cell(ws: Any, text: str) -> Any:
+    """A cell holding `text` as text, whatever it starts with."""
+    value, quote = safe_text(text)
+    c = WriteOnlyCell(ws, value)
+    if quote:
+        c.data_type = "s"
+        c.quotePrefix = True
+    return c
+
+
+def _heading(styles: _Styles, col: Column) -> Any:
+    text, quote = safe_text(col.heading)
+    c = styles.cell(text, ("header", True, False, not col.editable, quote, None))
+    if quote:
+        c.data_type = "s"
+    return c
+
+
 def _abandon(wb: Workbook) -> None:
     """Close the sheets a cancelled export was streaming and remove their temporary files."""
     for ws in wb.worksheets:
@@ -583,7 +601,7 @@ def _write_plan_sheet(
     ws.oddFooter.center.text = f"Exported {format_date(today)}"
 
     styles = _Styles(ws)
-    title_cell = WriteOnlyCell(ws, safe_text(table.plan_title)[0])
+    title_cell = text_cell(ws, table.plan_title)
     title_cell.font = Font(bold=True, size=14)
     ws.append([title_cell])
     who = f"For {options.partner}. " if options.partner else ""
@@ -606,7 +624,7 @@ def _write_plan_sheet(
     else:
         ws.append([])
     ws.append(
-        [styles.cell(c.heading, ("header", True, False, not c.editable, False, None)) for c in cols]
+        [_heading(styles, c) for c in cols]
     )
 
     warnings: list[str] = []
@@ -730,12 +748,8 @@ def _write_key_sheet(wb: Workbook, table: ExportTable) -> None:
         word = WriteOnlyCell(ws, status.word)
         word.fill = _status_fill(status)
         word.font = _status_font(status, bold=True)
-        meaning = safe_text(table.colour_key.get(status.value, ""))[0]
-        m = WriteOnlyCell(ws, meaning)
+        m = text_cell(ws, table.colour_key.get(status.value, ""))
         m.alignment = _WRAP
-        if meaning.startswith(FORMULA_STARTS):
-            m.data_type = "s"
-            m.quotePrefix = True
         ws.append([word, m])
 
 
@@ -768,7 +782,7 @@ def _write_indicator_sheet(wb: Workbook, con: sqlite3.Connection, plan_id: int) 
     ws.freeze_panes = "C2"
     head = []
     for text in fixed + periods:
-        c = WriteOnlyCell(ws, text)
+        c = text_cell(ws, text)
         c.font = Font(bold=True, color="FFFFFF")
         c.fill = _HEADER_FILL
         c.alignment = _WRAP
@@ -777,12 +791,12 @@ def _write_indicator_sheet(wb: Workbook, con: sqlite3.Connection, plan_id: int) 
     for ind_id, group, name, unit, direction, target, source in indicators:
         percent = unit == "%"
         row: list[Any] = [
-            safe_text(group)[0],
-            safe_text(name)[0],
+            text_cell(ws, group or ""),
+            text_cell(ws, name or ""),
             "%" if percent else "count",
             f"{direction or 'lower'}",
             _number(ws, target, percent),
-            safe_text(source)[0],
+            text_cell(ws, source or ""),
         ]
         for heading in periods:
             found = values[ind_id].get(heading)
@@ -794,12 +808,6 @@ def _write_indicator_sheet(wb: Workbook, con: sqlite3.Connection, plan_id: int) 
                 row.append(c)
             else:
                 row.append(_number(ws, found[0], percent))
-        for i, v in enumerate(row[:6]):
-            if isinstance(v, str) and v.startswith(FORMULA_STARTS):
-                c = WriteOnlyCell(ws, v)
-                c.data_type = "s"
-                c.quotePrefix = True
-                row[i] = c
         ws.append(row)
 
 
@@ -822,7 +830,7 @@ def _write_meta_sheet(wb: Workbook, meta: dict[str, Any], table: ExportTable) ->
     ws = wb.create_sheet(META_SHEET)
     ws.sheet_state = "veryHidden"
     for key, value in meta.items():
-        ws.append([key, value])
+        ws.append([key, text_cell(ws, value) if isinstance(value, str) else value])
     ws.append([])
     ws.append(["rows"])
     keys = [c.key for c in table.columns if c.kind != "id"]

@@ -12,7 +12,7 @@ from xlsx_helpers import Sheet, node, plan_id
 
 from asbdesk.cli import main
 from asbdesk.desk import Desk
-from asbdesk.models import ExtraField, Node, Update
+from asbdesk.models import ExtraField, Node, Plan, Update
 from asbdesk.rag import Status
 from asbdesk.xlsx_export import (
     HEADER_ROW,
@@ -198,16 +198,24 @@ def test_text_that_looks_like_a_formula_stays_text(demo_desk, tmp_path):
             n.title = text
             n.outcome = text
         nodes[0].extras.append(ExtraField(name="Notes", value="=cmd|' /C calc'!A0"))
+        nodes[1].extras.append(ExtraField(name="=Column", value="x"))
+        plan_record = s.get(Plan, plan)
+        plan_record.title = '=HYPERLINK("http://example.com")'
+        plan_record.indicators[0].name = "-1 incidents"
     path = write_workbook(demo_desk, ExportOptions(plan), tmp_path / "f.xlsx", today=TODAY).path
     wb = openpyxl.load_workbook(path)
     seen = []
-    for row in wb["Plan"].iter_rows(min_row=HEADER_ROW + 1):
+    for row in wb["Plan"].iter_rows(min_row=HEADER_ROW):
         for c in row:
             if isinstance(c.value, str) and c.value.startswith(("=", "+", "-", "@", "\t")):
                 seen.append(c.value)
                 assert c.data_type == "s", c.value
                 assert c.quotePrefix, c.value
-    assert set(FORMULAS) | {"=cmd|' /C calc'!A0"} <= set(seen)
+    assert set(FORMULAS) | {"=cmd|' /C calc'!A0", "=Column"} <= set(seen)
+    assert wb["Plan"]["A1"].value == '=HYPERLINK("http://example.com")'
+    assert wb["Plan"]["A1"].data_type == "s"
+    assert wb["Indicators"]["B2"].value == "-1 incidents"
+    assert wb[META_SHEET]["B5"].data_type == "s"  # the plan title, in the hidden sheet
     with zipfile.ZipFile(path) as z:
         for name in z.namelist():
             if name.startswith("xl/worksheets/"):
