@@ -232,20 +232,20 @@ def _columns(
     for d in range(depth_count):
         name = level_name(level_names, d)
         cols.append(Column(f"ref{d}", f"{name} ref", 8))
-        cols.append(Column(f"title{d}", name, 40 if d == depth_count - 1 else 28))
+        cols.append(Column(f"title{d}", name, 34 if d == depth_count - 1 else 24))
     cols += [
-        Column("outcome", "Outcome", 30),
-        Column("lead", "Lead", 20),
-        Column("partners", "Partners", 20),
-        Column("target_date", "Target date", 12, kind="date"),
-        Column("milestones", "Milestones", 30),
-        Column("update", "Latest update", 45),
-        Column("update_date", "Update date", 12, kind="date"),
-        Column("status", "Status", 12, editable=for_partners, kind="status"),
+        Column("outcome", "Outcome", 26),
+        Column("lead", "Lead", 18),
+        Column("partners", "Partners", 18),
+        Column("target_date", "Target date", 11, kind="date"),
+        Column("milestones", "Milestones", 26),
+        Column("update", "Latest update", 40),
+        Column("update_date", "Update date", 11, kind="date"),
+        Column("status", "Status", 11, editable=for_partners, kind="status"),
     ]
-    cols += [Column(key, key.removeprefix("extra:"), 20) for key in extras]
+    cols += [Column(key, key.removeprefix("extra:"), 18) for key in extras]
     if for_partners:
-        cols.append(Column("your_update", "Your update", 50, editable=True))
+        cols.append(Column("your_update", "Your update", 40, editable=True))
     cols.append(Column("id", ID_HEADING, 10, kind="id"))
     return cols
 
@@ -623,9 +623,10 @@ def _write_plan_sheet(
         ws.append([help_cell])
     else:
         ws.append([])
-    ws.append(
-        [_heading(styles, c) for c in cols]
+    ws.row_dimensions[HEADER_ROW].height = _height(
+        max(_lines(c.heading, c.width, bold=True) for c in cols)
     )
+    ws.append([_heading(styles, c) for c in cols])
 
     warnings: list[str] = []
     long_cells = 0
@@ -641,6 +642,7 @@ def _write_plan_sheet(
         top = row.depth == 0
         values = row.values
         cells = []
+        lines = 1
         for col in cols:
             value = values.get(col.key)
             locked = True
@@ -654,13 +656,19 @@ def _write_plan_sheet(
                 if len(value) > EXCEL_TEXT_LIMIT:
                     long_cells += 1
                 value, quote = safe_text(value)
+                if len(value) > col.width or "\n" in value:
+                    lines = max(lines, _lines(value, col.width, parent))
             status = statuses.get(value) if col.kind == "status" and value else None
             c = styles.cell(value, (col.kind, parent, top, locked, quote, status))
             if quote:
                 c.data_type = "s"  # never a formula, even when it starts with "="
             cells.append(c)
+        dims = ws.row_dimensions[row_number]
         if row.depth:
-            ws.row_dimensions[row_number].outlineLevel = min(row.depth, 7)
+            dims.outlineLevel = min(row.depth, 7)
+        if lines > 1:
+            # Spreadsheets do not grow a row to its wrapped text on opening a file.
+            dims.height = _height(lines)
         if options.for_partners and row.open_status:
             status_rows.append(row_number)
         ws.append(cells)
@@ -684,6 +692,16 @@ def _write_plan_sheet(
             "characters and were cut short in the workbook."
         )
     return warnings
+
+
+def _lines(text: str, width: float, bold: bool = False) -> int:
+    """About how many lines `text` wraps to in a column `width` characters wide."""
+    per_line = max(1, int(width * (1.0 if bold else 1.15)) - 1)
+    return sum((len(part) - 1) // per_line + 1 if part else 1 for part in text.split("\n"))
+
+
+def _height(lines: int) -> float:
+    return float(min(409, 15 * lines + 2))  # points; Excel's tallest row is 409
 
 
 def _partner_controls(
