@@ -28,6 +28,7 @@ from asbdesk.changes import (
 from asbdesk.desk import Desk
 from asbdesk.models import (
     Department,
+    ExtraField,
     Milestone,
     Node,
     Officer,
@@ -422,6 +423,7 @@ class AddUpdate:
     text: str
     author: str
     status: Status | None
+    internal: bool = False  # kept in the desk: never in an export for partners
     label: str = "Add update"
     update_id: int | None = None
 
@@ -437,6 +439,7 @@ class AddUpdate:
                     author=self.author,
                     status=self.status.value if self.status else None,
                     kind="progress",
+                    internal=self.internal,
                 )
                 s.add(upd)
                 s.flush()
@@ -454,6 +457,57 @@ class AddUpdate:
             assert upd is not None
             upd.deleted_at = utcnow()
         return [NodeChanged(self.node_id)]
+
+
+@dataclass
+class SetInternal:
+    """Mark one update (`update_id`) or one extra field (`field_id`) of a node internal,
+    kept in the desk and never exported for partners, or shared (`internal` False)."""
+
+    node_id: int
+    internal: bool
+    update_id: int | None = None
+    field_id: int | None = None
+    label: str = ""
+    _old: bool | None = None
+
+    def __post_init__(self) -> None:
+        if (self.update_id is None) == (self.field_id is None):
+            raise TypeError("SetInternal marks one update or one extra field: give one id")
+        if not self.label:
+            what = "update" if self.update_id is not None else "field"
+            self.label = f"Mark {what} {'internal' if self.internal else 'shared'}"
+
+    def do(self, desk: Desk) -> list[Change]:
+        with desk.transaction() as s:
+            record = self._record(s)
+            if self._old is None:  # as it was before the first do, for every undo
+                self._old = record.internal
+            record.internal = self.internal
+            _touch(_node(s, self.node_id))
+        return [NodeChanged(self.node_id)]
+
+    def undo(self, desk: Desk) -> list[Change]:
+        assert self._old is not None
+        with desk.transaction() as s:
+            self._record(s).internal = self._old
+            _touch(_node(s, self.node_id))
+        return [NodeChanged(self.node_id)]
+
+    def _record(self, s: Session) -> Update | ExtraField:
+        record: Update | ExtraField | None
+        if self.update_id is not None:
+            record = s.get(Update, self.update_id)
+        else:
+            record = s.get(ExtraField, self.field_id)
+        if record is None or record.node_id != self.node_id:
+            what = (
+                f"update {self.update_id}"
+                if self.update_id is not None
+                else f"extra field {self.field_id}"
+            )
+            raise LookupError(f"{what} is not on node {self.node_id}")
+        return record
 
 
 # ---------------------------------------------------------------------------------------

@@ -82,6 +82,25 @@ def _count(value: Any, where: str) -> int | None:
     return value
 
 
+def _flag(value: Any, where: str) -> bool:
+    # Strict: an "internal" read wrongly would send a note meant for the desk to partners.
+    if not isinstance(value, bool):
+        raise FormatError(f"{where} must be true or false, not {value!r}.")
+    return value
+
+
+def _internal_fields(data: dict[str, Any], extra: dict[Any, Any], where: str) -> set[str]:
+    """The names of the node's extra fields marked internal (a file written before fields
+    could be internal has none); each must name one of its `extra` fields."""
+    names = data.get("internal_fields") or []
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise FormatError(f"{where}: 'internal_fields' must be a list of extra fields' names.")
+    for name in names:
+        if name not in extra:
+            raise FormatError(f"{where}: internal field '{name}' is not one of its extra fields.")
+    return set(names)
+
+
 def _names(data: dict[str, Any], key: str, where: str) -> list[str]:
     value = data.get(key) or []
     if not isinstance(value, list):
@@ -142,6 +161,7 @@ def export_plan(s: Session, plan: Plan) -> dict[str, Any]:
             "status": n.status,
             "status_reason": n.status_reason,
             "extra": {e.name: e.value for e in n.extras},
+            "internal_fields": [e.name for e in n.extras if e.internal],
             "milestones": [
                 {
                     "uuid": m.uuid,
@@ -162,6 +182,7 @@ def export_plan(s: Session, plan: Plan) -> dict[str, Any]:
                     "author": u.author,
                     "status": u.status,
                     "kind": u.kind,
+                    "internal": u.internal,
                 }
                 for u in n.updates
                 if u.deleted_at is None
@@ -368,9 +389,12 @@ _TABLES = (  # in the order a batch writes them: a node before the rows that ref
     ),
     _Insert(
         Base.metadata.tables[Update.__tablename__],
-        *("node_id", "date", "period", "text", "author", "status", "kind", *_STAMPS),
+        *("node_id", "date", "period", "text", "author", "status", "kind", "internal", *_STAMPS),
     ),
-    _Insert(Base.metadata.tables[ExtraField.__tablename__], "node_id", "name", "value", *_STAMPS),
+    _Insert(
+        Base.metadata.tables[ExtraField.__tablename__],
+        *("node_id", "name", "value", "internal", *_STAMPS),
+    ),
 )
 
 _Row = tuple[Any, ...]
@@ -471,8 +495,14 @@ class _NodeRows:
                     (node_id, self._person(model, name), i)
                     for i, name in enumerate(_names(data, key, where))
                 )
-        for name, value in (data.get("extra") or {}).items():
-            batch.extras.append((node_id, str(name), str(value), next(self.uuids), *self.stamp))
+        extra = data.get("extra") or {}
+        if not isinstance(extra, dict):
+            raise FormatError(f"{where}: 'extra' must be an object of names and values.")
+        internal = _internal_fields(data, extra, where)
+        for name, value in extra.items():
+            batch.extras.append(
+                (node_id, str(name), str(value), name in internal, next(self.uuids), *self.stamp)
+            )
         for i, m in enumerate(data.get("milestones") or []):
             batch.milestones.append(
                 (
@@ -499,6 +529,7 @@ class _NodeRows:
                     str(u.get("author", "")),
                     _status(u.get("status"), where),
                     str(u.get("kind", "progress")),
+                    _flag(u.get("internal", False), f"{where}: an update's 'internal'"),
                     u.get("uuid") or next(self.uuids),
                     *self.stamp,
                 )

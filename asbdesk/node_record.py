@@ -30,6 +30,17 @@ class UpdateRow:
     author: str
     status: str | None
     kind: str
+    internal: bool  # kept in the desk: never in an export for partners
+
+
+@dataclass(frozen=True)
+class ExtraRow:
+    """A named extra field (a column an import brought), as the editor lists it."""
+
+    id: int
+    name: str
+    value: str
+    internal: bool  # kept in the desk: never in an export for partners
 
 
 @dataclass
@@ -50,7 +61,7 @@ class NodeRecord:
     all_departments: list[str] = field(default_factory=list)
     milestones: list[MilestoneRow] = field(default_factory=list)
     updates: list[UpdateRow] = field(default_factory=list)
-    extras: list[tuple[str, str]] = field(default_factory=list)
+    extras: list[ExtraRow] = field(default_factory=list)
 
 
 def read_node(con: sqlite3.Connection, node_id: int | None) -> NodeRecord | None:
@@ -102,17 +113,20 @@ def read_node(con: sqlite3.Connection, node_id: int | None) -> NodeRecord | None
         )
     ]
     record.updates = [
-        UpdateRow(uid, date.fromisoformat(on), period or "", text or "", author or "", st, kind)
-        for uid, on, period, text, author, st, kind in con.execute(
-            "SELECT id, date, period, text, author, status, kind FROM progress_update"
+        UpdateRow(
+            uid, date.fromisoformat(on), period or "", text or "", author or "", st, kind, bool(i)
+        )
+        for uid, on, period, text, author, st, kind, i in con.execute(
+            "SELECT id, date, period, text, author, status, kind, internal FROM progress_update"
             " WHERE node_id = ? AND deleted_at IS NULL ORDER BY date, id",
             (nid,),
         )
     ]
     record.extras = [
-        (name, value or "")
-        for name, value in con.execute(
-            "SELECT name, value FROM extra_field WHERE node_id = ? ORDER BY name", (nid,)
+        ExtraRow(fid, name, value or "", bool(internal))
+        for fid, name, value, internal in con.execute(
+            "SELECT id, name, value, internal FROM extra_field WHERE node_id = ? ORDER BY name",
+            (nid,),
         )
     ]
     return record

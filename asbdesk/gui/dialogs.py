@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -131,6 +132,7 @@ class AddUpdateDialog(_FormDialog):
         self.text_edit = child(self.dialog, QPlainTextEdit, "textEdit")
         self.author_edit = child(self.dialog, QLineEdit, "authorEdit")
         self.status_combo = child(self.dialog, QComboBox, "statusCombo")
+        self.internal_check = child(self.dialog, QCheckBox, "internalCheck")
         self.message = child(self.dialog, QLabel, "messageLabel")
         self.message.clear()
         self.date_edit.setText(format_date(today))
@@ -181,6 +183,7 @@ class AddUpdateDialog(_FormDialog):
             self.text_edit.toPlainText().strip(),
             self.author_edit.text().strip() or current_user(),
             Status.parse(self.status_combo.currentData()),
+            internal=self.internal_check.isChecked(),
         )
 
 

@@ -15,6 +15,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QCheckBox,
     QComboBox,
     QHeaderView,
     QLabel,
@@ -28,14 +29,21 @@ from PySide6.QtWidgets import (
 )
 
 from asbdesk.changes import NodeRemoved
+from asbdesk.gui.extra_fields import ExtraFieldsTable
+from asbdesk.gui.internal_marks import (
+    ID_ROLE,
+    INTERNAL_TIP,
+    InternalMark,
+    select_record,
+    selected_id,
+    set_row_marks,
+)
 from asbdesk.gui.operations import Operations
 from asbdesk.gui.uiload import child, guard_wheel, load_ui
 from asbdesk.node_record import NodeRecord, read_node
 from asbdesk.periods import DateFormError, format_date, parse_target_date
 from asbdesk.plan_tree import PlanTree
 from asbdesk.rag import STATUS_ORDER, Status
-
-ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 class _FocusOut(QObject):
@@ -100,6 +108,7 @@ class NodeEditor(QWidget):
         self.remove_milestone_button = child(form, QPushButton, "removeMilestoneButton")
         self.updates = child(form, QTableWidget, "updatesTable")
         self.add_update_button = child(form, QPushButton, "addUpdateButton")
+        self.update_internal_check = child(form, QCheckBox, "updateInternalCheck")
         self.extras = child(form, QTableWidget, "extrasTable")
         self.extras_heading = child(form, QLabel, "extrasHeading")
 
@@ -124,7 +133,10 @@ class NodeEditor(QWidget):
         up_header = self.updates.horizontalHeader()
         up_header.setStretchLastSection(True)
         up_header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        self.extras.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.update_mark = InternalMark(self.updates, self._mark_update, self.update_internal_check)
+        self.extra_fields = ExtraFieldsTable(
+            self.extras, self.extras_heading, ops, lambda: self.show_node(self.node_id)
+        )
 
         self.ref_edit.editingFinished.connect(lambda: self._save_text("ref", self.ref_edit.text()))
         for name, edit in (
@@ -177,8 +189,10 @@ class NodeEditor(QWidget):
                 w.clear()
             for e in (self.title_edit, self.description_edit, self.outcome_edit):
                 e.clear()
-            for t in (self.milestones, self.updates, self.extras):
+            for t in (self.milestones, self.updates):
                 t.setRowCount(0)
+            self.update_mark.sync()
+            self.extra_fields.fill(None, [])
             self.status_reason.clear()
             self.suggestion.clear()
             return
@@ -204,7 +218,8 @@ class NodeEditor(QWidget):
         self._show_status(node)
         self._fill_milestones(node)
         self._fill_updates(node)
-        self._fill_extras(node)
+        self.extra_fields.fill(node.id, node.extras)
+        _fit_height(self.extras, rows=len(node.extras), least=1, most=6)
 
     def _show_status(self, node: NodeRecord) -> None:
         if self.tree is not None:
@@ -259,29 +274,24 @@ class NodeEditor(QWidget):
         self.remove_milestone_button.setEnabled(False)  # until a milestone is selected
 
     def _fill_updates(self, node: NodeRecord) -> None:
+        kept = selected_id(self.updates)
         live = list(reversed(node.updates))  # newest first: the one an officer looks for
         self.updates.setRowCount(len(live))
         for r, u in enumerate(live):
             status = Status.parse(u.status)
             byline = ", ".join(x for x in (u.author, status.word if status else "") if x)
-            when = QTableWidgetItem(f"{format_date(u.date)}\n{u.period}".strip())
+            mark = "\nInternal" if u.internal else ""
+            when = QTableWidgetItem(f"{format_date(u.date)}\n{u.period}".strip() + mark)
             what = QTableWidgetItem(f"{u.text}\n— {byline}" if byline else u.text)
-            what.setToolTip(u.text)
+            what.setToolTip(f"{u.text}\n\n{INTERNAL_TIP}" if u.internal else u.text)
             for c, cell in enumerate((when, what)):
-                cell.setData(ID_ROLE, u.id)
                 cell.setTextAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
                 self.updates.setItem(r, c, cell)
+            set_row_marks(self.updates, r, u.id, u.internal)
         self.updates.resizeRowsToContents()
         _fit_height(self.updates, rows=len(live), least=2, most=6)
-
-    def _fill_extras(self, node: NodeRecord) -> None:
-        self.extras.setRowCount(len(node.extras))
-        for r, (name, value) in enumerate(node.extras):
-            self.extras.setItem(r, 0, QTableWidgetItem(name))
-            self.extras.setItem(r, 1, QTableWidgetItem(value))
-        shown = bool(node.extras)
-        self.extras.setVisible(shown)
-        self.extras_heading.setVisible(shown)
+        select_record(self.updates, kept)
+        self.update_mark.sync()
 
     def _on_changed(self, changes: list[Any]) -> None:
         # The window re-shows the node after every change (a child's edit can change its
@@ -401,6 +411,11 @@ class NodeEditor(QWidget):
             command = dialog.command(self.node_id)
             if command is not None:
                 self.ops.run(command)
+
+    def _mark_update(self, update_id: int, internal: bool) -> None:
+        if self.node_id is not None:
+            mark = self.ops.commands().SetInternal
+            self.ops.run(mark(self.node_id, internal, update_id=update_id))
 
     def _milestone_edited(self, cell: QTableWidgetItem) -> None:
         if self._loading or self.node_id is None:
