@@ -1,5 +1,7 @@
-"""Renders the main window with the demo desk, and the Excel import wizard's reading and
-preview pages over the Welwyn Hatfield workbook, to PNG, for the README and for looking at.
+"""Renders the main window with the demo desk, the Excel import wizard's reading and
+preview pages over the Welwyn Hatfield workbook, the Export to Excel dialog, and the review
+of a workbook a partner sent back (a few updates, a status change, a conflict, a read-only
+cell edited, a new action, a deleted row), to PNG, for the README and for looking at.
 
     xvfb-run -s "-screen 0 1366x768x24" python docs/make_screenshots.py [OUT_DIR]
     xvfb-run -s "-screen 0 1920x1080x24" env QT_SCALE_FACTOR=1.5 SHOT_SIZE=1280x720 \
@@ -45,6 +47,8 @@ def main() -> int:
         window.grab().save(str(path))
         print(path)
         _wizard_shots(window, out, suffix)
+        _export_shot(window, out, suffix)
+        _takeback_shot(window, Path(tmp), out, suffix)
         window.close()
         desk.close()
     return 0
@@ -64,6 +68,106 @@ def _wizard_shots(window: MainWindow, out: Path, suffix: str) -> None:
         wizard.grab().save(str(path))
         print(path)
     wizard.reject()
+
+
+def _export_shot(window: MainWindow, out: Path, suffix: str) -> None:
+    from asbdesk.gui.export_dialog import ExportDialog
+
+    window.export_to_excel()
+    dialog = window.findChild(ExportDialog)
+    assert dialog is not None
+    dialog.partner_radio.setChecked(True)
+    dialog.partner_combo.setCurrentIndex(dialog.partner_combo.findText(PARTNER))
+    dialog._recount()
+    QApplication.processEvents()
+    path = out / f"export-excel{suffix}.png"
+    dialog.grab().save(str(path))
+    print(path)
+    dialog.reject()
+
+
+PARTNER = "Hertfordshire Police SNT"
+
+
+def _takeback_shot(window: MainWindow, tmp: Path, out: Path, suffix: str) -> None:
+    """A workbook exported for the police, filled in as a partner would, then reviewed."""
+    from openpyxl import load_workbook
+
+    from asbdesk.commands import AddUpdate
+    from asbdesk.gui.partner_workbooks import take_back_file
+    from asbdesk.gui.takeback_dialog import TakebackDialog
+    from asbdesk.xlsx_export import HEADER_ROW, ExportOptions, write_workbook
+
+    desk, today = window.desk, window.model.today
+    plan_id = window.current_plan_id()
+    assert plan_id is not None
+    options = ExportOptions(plan_id, partner=PARTNER)
+    sent = write_workbook(desk, options, tmp / "returned.xlsx", today=today).path
+    book = load_workbook(sent)
+    sheet = book["Plan"]
+    heads = {c.value: c.column for c in sheet[HEADER_ROW]}
+
+    def row_of(title: str) -> int:
+        for row in sheet.iter_rows(min_row=HEADER_ROW + 1):
+            if any(str(c.value or "").startswith(title) for c in row):
+                return int(row[0].row)
+        raise LookupError(title)
+
+    def put(title: str, heading: str, value: str) -> None:
+        sheet.cell(row_of(title), heads[heading]).value = value
+
+    put(
+        "Support existing diversionary",
+        "Your update",
+        "Joint CID day held in Hatfield town centre on 24/10/2019 with the Street Wardens; "
+        "the next one is booked for January.",
+    )
+    put(
+        "Identify key dates",
+        "Your update",
+        "Patrol rota agreed to March 2020: two evenings a week in the PSPO area.",
+    )
+    put("Identify key dates", "Status", "Green")
+    put("Have designated officers", "Status", "Green")
+    put(
+        "Ensure FPN's",
+        "Your update",
+        "38 FPNs issued since April; 6 unpaid passed to Legal.",
+    )
+    put("Source body worn cameras", "Lead", "ASB Team; Street Wardens; PS Khan")
+    sheet.delete_rows(row_of("Act quickly to prepare"))
+    at = row_of("Take part in CID days") + 1
+    sheet.insert_rows(at)
+    sheet.cell(at, heads["Action ref"]).value = "d)"
+    sheet.cell(at, heads["Action"]).value = "Monthly pop-up police surgery at Hatfield market"
+    sheet.cell(at, heads["Your update"]).value = "First held 02/11/2019: 14 residents came."
+    meta = book["asbdesk"]  # made on the demo's "today", as the rest of the picture is
+    for row in meta.iter_rows(max_col=2):
+        if row[0].value == "exported at":
+            row[1].value = "2019-11-01T09:30:00"
+    book.save(sent)
+    # The officer added an update to the FPN action after the export: a conflict.
+    fpn = _node_by_ref_title(window, "Ensure FPN")
+    window.ops.run(
+        AddUpdate(
+            fpn, date(2019, 11, 12), "Q3 2019/20", "FPN figures checked: 41.", "ASB Team", None
+        )
+    )
+    take_back_file(window, sent)
+    dialog = window.findChild(TakebackDialog)
+    assert dialog is not None
+    dialog.show()
+    QApplication.processEvents()
+    path = out / f"takeback-review{suffix}.png"
+    dialog.grab().save(str(path))
+    print(path)
+    dialog.reject()
+
+
+def _node_by_ref_title(window: MainWindow, title: str) -> int:
+    tree = window.model.tree
+    assert tree is not None
+    return next(item.id for item in tree.walk() if item.title.startswith(title))
 
 
 def _node_by_ref(window: MainWindow, ref: str) -> int | None:

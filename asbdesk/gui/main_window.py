@@ -450,6 +450,16 @@ class MainWindow(QMainWindow):
                 self.statusBar().clearMessage, Qt.ConnectionType.UniqueConnection
             )
 
+    def export_to_excel(self) -> None:
+        from asbdesk.gui import partner_workbooks
+
+        partner_workbooks.export_to_excel(self)
+
+    def take_back(self) -> None:
+        from asbdesk.gui import partner_workbooks
+
+        partner_workbooks.take_back(self)
+
     def new_plan(self) -> None:
         title, ok = QInputDialog.getText(self, "New plan", "Title of the new plan:")
         if not ok or not title.strip():
@@ -526,9 +536,16 @@ class MainWindow(QMainWindow):
 
     def _show_plan_of(self, changes: list[object]) -> bool:
         """Undo and redo reach every plan of the desk: when a change lands in a plan that
-        is not on screen, show that plan with the changed node selected, so nothing
-        happens out of sight. True when it switched plans."""
+        is not on screen, show that plan with the changed node selected (or the plan alone,
+        for a plan-wide change such as a take-back), so nothing happens out of sight. True
+        when it switched plans."""
         for change in changes:
+            if isinstance(change, PlanChanged) and change.plan_id != self.current_plan_id():
+                i = self.plan_combo.findData(change.plan_id)
+                if i >= 0:
+                    self.plan_combo.setCurrentIndex(i)  # reloads the plan, change included
+                    return True
+                continue
             node_id = getattr(change, "node_id", None)
             if node_id is None or (self.model.tree and node_id in self.model.tree.by_id):
                 continue

@@ -88,6 +88,22 @@ def build_menus(window: MainWindow) -> None:
         "Ctrl+Shift+I",
         "Read the plan your team keeps in a spreadsheet",
     )
+    _action(
+        window,
+        m,
+        "&Export to Excel…",
+        window.export_to_excel,
+        "Ctrl+Shift+X",
+        "Write the plan, or a partner's part of it, to a workbook to send out",
+    )
+    _action(
+        window,
+        m,
+        "&Take back partner updates…",
+        window.take_back,
+        "Ctrl+Shift+T",
+        "Read the workbook a partner sent back and choose which updates to keep",
+    )
     window.plan_settings_action = _action(
         window,
         m,
