@@ -366,6 +366,15 @@ def _compare(review: Review, got: _Returned, con: Any, today: date) -> None:
         parent = r.item.parent
         pid = None if parent is None or parent.id == 0 else parent.id
         titles.setdefault(pid, set()).add(r.item.title.casefold())
+    # An internal field is never sent, so a cell under a shared column of the same name
+    # came out empty for its node: whatever a partner writes there must not overwrite it.
+    internal = set(
+        con.execute(
+            "SELECT e.node_id, 'extra:' || e.name FROM extra_field e JOIN node n"
+            " ON n.id = e.node_id WHERE n.plan_id = ? AND e.internal",
+            (review.plan_id,),
+        )
+    )
     keys = [k for k, _h in got.columns if k != "id"]
     editable = {"your_update", "status"} if got.meta.get("for partners") == "yes" else set()
     headings = dict(got.columns)
@@ -408,6 +417,14 @@ def _compare(review: Review, got: _Returned, con: Any, today: date) -> None:
             if key not in values:
                 continue  # the column was deleted; nothing to compare
             new = values[key]
+            if (node_id, key) in internal:
+                if cell_text(new):
+                    review.warnings.append(
+                        f"Row {row_number}: '{dict(got.columns)[key]}' is an internal field of "
+                        f"{current.item.ref} in the desk; what the workbook holds there is not "
+                        "taken back."
+                    )
+                continue
             was_sent = prints.get(key)
             if was_sent is not None and fingerprint(new) == was_sent:
                 continue  # as sent

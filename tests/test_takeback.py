@@ -261,3 +261,29 @@ def test_cli_prints_the_review_and_applies_only_with_apply(demo_desk, welwyn, tm
     assert live_updates(demo_desk, a_id)[-1][1:3] == ("Signed off.", "PCSO")
     assert main(["takeback", str(demo_desk.path), str(tmp_path / "none.xlsx")]) == 1
     assert "There is no file" in capsys.readouterr().err
+
+
+def test_a_cell_over_an_internal_field_is_never_taken_back(demo_desk, welwyn, tmp_path):
+    from asbdesk.models import ExtraField, Node
+
+    a_id, a = node(demo_desk, welwyn, "a)", "Finalise draft ASB Policy")
+    b_id, b = node(demo_desk, welwyn, "b)", "Draft an ASB procedure")
+    with demo_desk.transaction() as s:
+        node_a, node_b = s.get(Node, a_id), s.get(Node, b_id)
+        node_a.extras.append(ExtraField(name="Ward", value="Hatfield Central"))
+        node_b.extras.append(ExtraField(name="Ward", value="Secret", internal=True))
+    sheet = Sheet(export(demo_desk, welwyn, tmp_path))
+    assert sheet.cell(b, "Ward").value is None  # the internal value was not sent
+    sheet.set(a, "Ward", "Hatfield East")
+    sheet.set(b, "Ward", "Written over")
+    review = review_of(demo_desk, sheet.save())
+    assert [(c.ref, c.label, c.new) for c in review.changes] == [("a)", "Ward", "Hatfield East")]
+    assert any("'Ward' is an internal field of b)" in w for w in review.warnings)
+    review.accept_all()
+    TakeBack(review, "Police", RETURNED_ON).do(demo_desk)
+    values = dict(
+        demo_desk.reader.execute(
+            "SELECT node_id, value FROM extra_field WHERE name = 'Ward'"
+        ).fetchall()
+    )
+    assert values == {a_id: "Hatfield East", b_id: "Secret"}
