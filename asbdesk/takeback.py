@@ -92,6 +92,18 @@ class ItemChange:
     applicable: bool = True
     accepted: bool = True
 
+    @property
+    def notes(self) -> list[str]:
+        """What the officer should know before ticking it."""
+        out = []
+        if self.conflict:
+            out.append(f"Conflict: {self.conflict}")
+        if self.locked:
+            out.append("Edited in a read-only cell")
+        if not self.applicable:
+            out.append("Not applied: change it in the desk")
+        return out
+
 
 @dataclass
 class NewAction:
@@ -158,18 +170,11 @@ class Review:
             out.append("Nothing has changed: the workbook holds what was sent.")
         for c in self.changes:
             mark = "[x]" if c.accepted else "[ ]"
-            flags = []
-            if c.conflict:
-                flags.append(f"CONFLICT: {c.conflict}")
-            if c.locked:
-                flags.append("edited in a read-only cell")
-            if not c.applicable:
-                flags.append("not applied: change it in the desk")
             out.append(f"{mark} row {c.row}, {c.ref} {c.title}: {c.label}")
             if c.key != "your_update" and c.key != "update":
                 out.append(f"      was: {_one_line(c.old) or '(empty)'}")
             out.append(f"      now: {_one_line(c.new) or '(empty)'}")
-            out += [f"      {f}" for f in flags]
+            out += [f"      {note}" for note in c.notes]
         for n in self.new_actions:
             mark = "[x]" if n.accepted else "[ ]"
             out.append(

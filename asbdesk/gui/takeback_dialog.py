@@ -259,13 +259,7 @@ class TakebackDialog(QDialog):
         if change.key == "status":
             for column, text in ((DESK, change.old), (WORKBOOK, change.new)):
                 item.setIcon(column, status_icon(_status_of(text), self.tree))
-        notes: list[str] = []
-        if change.conflict:
-            notes.append(f"Conflict: {change.conflict}")
-        if change.locked:
-            notes.append("Edited in a read-only cell")
-        if not change.applicable:
-            notes.append("Not applied: change it in the desk")
+        notes = change.notes
         item.setText(NOTE, "\n".join(notes))
         item.setToolTip(NOTE, "\n".join(notes))
         style = self.tree.style()
