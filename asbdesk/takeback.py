@@ -425,7 +425,7 @@ def _compare(review: Review, got: _Returned, con: Any, today: date) -> None:
             if (node_id, key) in internal:
                 if cell_text(new):
                     review.warnings.append(
-                        f"Row {row_number}: '{dict(got.columns)[key]}' is an internal field of "
+                        f"Row {row_number}: '{headings[key]}' is an internal field of "
                         f"{current.item.ref} in the desk; what the workbook holds there is not "
                         "taken back."
                     )
