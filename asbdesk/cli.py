@@ -7,6 +7,7 @@
     asbdesk export DESK --format xlsx [--plan NAME] [--partner NAME] [--officer NAME]
                    [--status red,amber] [--no-returns] -o FILE.xlsx
     asbdesk takeback DESK FILE.xlsx [--apply] [--accept-all] [--author NAME]
+    asbdesk report DESK [--plan NAME] [--period "Q3 2019/20"] [--portrait] -o FILE.pdf
     asbdesk demo DESK
     asbdesk import FILE.xlsx --desk DESK [--sheet NAME] [--mapping FILE.json]
 
@@ -26,7 +27,7 @@ from asbdesk.desk import DESK_SUFFIX, Desk, DeskError, open_desk
 from asbdesk.rag import Status
 from asbdesk.words import count
 
-COMMANDS = ("info", "export", "takeback", "demo", "import")
+COMMANDS = ("info", "export", "takeback", "report", "demo", "import")
 
 
 def _existing_desk(path: str) -> Path:
@@ -160,6 +161,27 @@ def cmd_takeback(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from asbdesk.report import ReportOptions, write_report
+
+    with open_desk(_existing_desk(args.desk), create=False) as desk:
+        options = ReportOptions(
+            plan_id=find_plan(desk, args.plan),
+            period=args.period or "",
+            partner=args.partner or "",
+            officer=args.officer or "",
+            statuses=_statuses(args.status),
+            orientation="portrait" if args.portrait else "landscape",
+            prepared_by=args.prepared_by or "",
+        )
+        result = write_report(desk, options, args.output)
+    print(
+        f"Wrote {result.path}: {count(result.pages, 'page')}, {count(result.actions, 'action')}"
+        f", {count(len(result.exceptions), 'exception')} (red or amber)."
+    )
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from asbdesk.demo import write_demo
     from asbdesk.info import desk_info, format_info
@@ -231,6 +253,19 @@ def command_parser() -> argparse.ArgumentParser:
         "--mapping", help="a mapping saved from the import wizard, to read the sheet the same way"
     )
     p.set_defaults(func=cmd_import)
+    p = sub.add_parser("report", help="a status report of a plan, as a PDF")
+    p.add_argument("desk")
+    p.add_argument("--plan", help="the plan, by its title or any unique part of it")
+    p.add_argument(
+        "--period", help='the reporting period shown, e.g. "Progress update – Q3 2019/20"'
+    )
+    p.add_argument("--partner", help="only this partner's actions")
+    p.add_argument("--officer", help="only the actions this officer or team leads")
+    p.add_argument("--status", help="only actions of these statuses, e.g. red,amber")
+    p.add_argument("--portrait", action="store_true", help="A4 portrait (default: landscape)")
+    p.add_argument("--prepared-by", help="the name on the cover")
+    p.add_argument("-o", "--output", required=True, help="the PDF to write")
+    p.set_defaults(func=cmd_report)
     p = sub.add_parser("demo", help="write the demo desk to a new file")
     p.add_argument("desk")
     p.set_defaults(func=cmd_demo)
