@@ -43,6 +43,7 @@ from reportlab.platypus import (
 )
 
 from asbdesk.desk import Desk
+from asbdesk.outfile import output_path, written_whole
 from asbdesk.periods import Quarter, format_date
 from asbdesk.rag import Status, count_statuses
 from asbdesk.xlsx_export import ExportOptions, ExportRow, read_table
@@ -206,11 +207,7 @@ def write_report(
 ) -> ReportResult:
     """Write the report to `path` (whole, or not at all)."""
     _register_fonts()
-    path = Path(path)
-    if path.suffix.lower() != ".pdf":
-        path = path.with_name(path.name + ".pdf")
-    if not path.parent.is_dir():
-        raise ReportError(f"The folder {path.parent} does not exist; nothing was written.")
+    path = output_path(path, ".pdf", ReportError)
     today = today or date.today()
     export = ExportOptions(
         options.plan_id,
@@ -317,27 +314,19 @@ def write_report(
         footer_left = table.plan_title
         footer_centre = f"Printed {format_date(today)}"
 
-    part = path.with_name(path.name + ".part")
-    doc = SimpleDocTemplate(
-        str(part),
-        pagesize=pagesize,
-        leftMargin=12 * mm,
-        rightMargin=12 * mm,
-        topMargin=12 * mm,
-        bottomMargin=15 * mm,
-        title=table.plan_title,
-        author=options.prepared_by or "asbdesk",
-        subject=period,
-    )
-    try:
+    with written_whole(path, ReportError) as part:
+        doc = SimpleDocTemplate(
+            str(part),
+            pagesize=pagesize,
+            leftMargin=12 * mm,
+            rightMargin=12 * mm,
+            topMargin=12 * mm,
+            bottomMargin=15 * mm,
+            title=table.plan_title,
+            author=options.prepared_by or "asbdesk",
+            subject=period,
+        )
         doc.build(story, canvasmaker=Canvas_)
-        part.replace(path)
-    except OSError as exc:
-        part.unlink(missing_ok=True)
-        raise ReportError(f"{path.name} could not be written: {exc.strerror or exc}.") from exc
-    except BaseException:
-        part.unlink(missing_ok=True)
-        raise
     return ReportResult(path, doc.page, len(actions), [full_ref(r) for r in exceptions])
 
 

@@ -511,7 +511,7 @@ def _change(
         if depth != current.depth:
             review.warnings.append(
                 f"Row {row_number}: text typed in the {label} column of a "
-                f"{review_level(current)} is not taken back."
+                f"row at level {current.depth + 1} is not taken back."
             )
             return None
         label = "Ref" if key.startswith("ref") else "Title"
@@ -526,10 +526,6 @@ def _change(
         new=shown_new,
         value=value,
     )
-
-
-def review_level(current: Any) -> str:
-    return f"row at level {current.depth + 1}"
 
 
 def _status(text: str) -> Status | None:

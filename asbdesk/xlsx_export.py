@@ -44,10 +44,11 @@ from openpyxl.worksheet.properties import Outline, PageSetupProperties
 from asbdesk import __version__
 from asbdesk.desk import Desk
 from asbdesk.models import PartnerExport
+from asbdesk.outfile import output_path, written_whole
 from asbdesk.periods import format_date
 from asbdesk.plan_tree import PlanTree, TreeItem
 from asbdesk.rag import Status
-from asbdesk.words import count
+from asbdesk.words import count, level_name
 
 ProgressFn = Callable[[int, int], None]  # (done, total); raising in it cancels the export
 
@@ -227,8 +228,6 @@ def read_table(
 def _columns(
     level_names: list[str], depth_count: int, extras: list[str], for_partners: bool
 ) -> list[Column]:
-    from asbdesk.words import level_name
-
     cols: list[Column] = []
     for d in range(depth_count):
         name = level_name(level_names, d)
@@ -465,11 +464,7 @@ def write_workbook(
     from asbdesk.models import new_uuid
     from asbdesk.who import current_user
 
-    path = Path(path)
-    if path.suffix.lower() != ".xlsx":
-        path = path.with_name(path.name + ".xlsx")
-    if not path.parent.is_dir():
-        raise ExportError(f"The folder {path.parent} does not exist; nothing was written.")
+    path = output_path(path, ".xlsx", ExportError)
     today = today or date.today()
     table = read_table(desk.reader, options, today)
     if not table.rows:
@@ -506,16 +501,8 @@ def write_workbook(
     _write_meta_sheet(wb, meta, table)
     wb.properties.creator = f"asbdesk {__version__}"
     wb.properties.title = table.plan_title
-    part = path.with_name(path.name + ".part")
-    try:
+    with written_whole(path, ExportError) as part:
         wb.save(part)
-        part.replace(path)  # a half-written export never takes the real name
-    except OSError as exc:
-        part.unlink(missing_ok=True)
-        raise ExportError(f"{path.name} could not be written: {exc.strerror or exc}.") from exc
-    except BaseException:
-        part.unlink(missing_ok=True)
-        raise
     actions = sum(1 for r in table.rows if not r.item.children)
     try:
         with desk.transaction() as s:

@@ -270,12 +270,8 @@ class TakebackDialog(QDialog):
             item.setForeground(NOTE, QBrush(_LOCKED))
             item.setIcon(NOTE, style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation))
         if change.applicable:
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(ACCEPT, _check(change.accepted))
-            item.setData(
-                ACCEPT,
-                Qt.ItemDataRole.AccessibleTextRole,
-                f"Accept: {change.label} of {change.ref} {change.title}",
+            _tickable(
+                item, change.accepted, f"Accept: {change.label} of {change.ref} {change.title}"
             )
         else:
             for column in (WHAT, DESK, WORKBOOK, NOTE):
@@ -293,13 +289,7 @@ class TakebackDialog(QDialog):
         _grey(item, DESK, italic=True)
         item.setText(NOTE, f"New {new.level.lower()} under {new.parent_label}")
         item.setToolTip(NOTE, item.text(NOTE))
-        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-        item.setCheckState(ACCEPT, _check(new.accepted))
-        item.setData(
-            ACCEPT,
-            Qt.ItemDataRole.AccessibleTextRole,
-            f"Add the new {new.level.lower()} {new.title}",
-        )
+        _tickable(item, new.accepted, f"Add the new {new.level.lower()} {new.title}")
 
     def _deleted_row(self, group: QTreeWidgetItem, text: str) -> None:
         item = QTreeWidgetItem(group)
@@ -440,6 +430,13 @@ def _grey(item: QTreeWidgetItem, column: int, *, italic: bool = False) -> None:
         font = QFont(item.font(column))
         font.setItalic(True)
         item.setFont(column, font)
+
+
+def _tickable(item: QTreeWidgetItem, ticked: bool, name: str) -> None:
+    """A row the officer ticks to accept, named for a screen reader."""
+    item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+    item.setCheckState(ACCEPT, _check(ticked))
+    item.setData(ACCEPT, Qt.ItemDataRole.AccessibleTextRole, name)
 
 
 def _check(on: bool) -> Qt.CheckState:
