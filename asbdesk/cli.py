@@ -8,6 +8,7 @@
                    [--status red,amber] [--no-returns] -o FILE.xlsx
     asbdesk takeback DESK FILE.xlsx [--apply] [--accept-all] [--author NAME]
     asbdesk report DESK [--plan NAME] [--period "Q3 2019/20"] [--portrait] -o FILE.pdf
+    asbdesk report DESK --my-actions --officer NAME -o FILE.pdf
     asbdesk demo DESK
     asbdesk import FILE.xlsx --desk DESK [--sheet NAME] [--mapping FILE.json]
 
@@ -162,8 +163,12 @@ def cmd_takeback(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from asbdesk.report import ReportOptions, write_report
+    from asbdesk.report import SECTIONS, ReportOptions, write_report
 
+    sections = tuple(s.strip() for s in (args.sections or ",".join(SECTIONS)).split(","))
+    unknown = [s for s in sections if s not in SECTIONS]
+    if unknown:
+        raise DeskError(f"No section {', '.join(unknown)}: choose from {', '.join(SECTIONS)}.")
     with open_desk(_existing_desk(args.desk), create=False) as desk:
         options = ReportOptions(
             plan_id=find_plan(desk, args.plan),
@@ -173,6 +178,8 @@ def cmd_report(args: argparse.Namespace) -> int:
             statuses=_statuses(args.status),
             orientation="portrait" if args.portrait else "landscape",
             prepared_by=args.prepared_by or "",
+            sections=sections,
+            kind="actions" if args.my_actions else "committee",
         )
         result = write_report(desk, options, args.output)
     print(
@@ -264,6 +271,12 @@ def command_parser() -> argparse.ArgumentParser:
     p.add_argument("--status", help="only actions of these statuses, e.g. red,amber")
     p.add_argument("--portrait", action="store_true", help="A4 portrait (default: landscape)")
     p.add_argument("--prepared-by", help="the name on the cover")
+    p.add_argument("--sections", help="only these sections, e.g. summary,exceptions (default: all)")
+    p.add_argument(
+        "--my-actions",
+        action="store_true",
+        help="a sheet of one officer's or partner's actions (with --officer or --partner)",
+    )
     p.add_argument("-o", "--output", required=True, help="the PDF to write")
     p.set_defaults(func=cmd_report)
     p = sub.add_parser("demo", help="write the demo desk to a new file")

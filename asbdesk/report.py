@@ -16,6 +16,7 @@ No Qt here. (Issue 5; the report dialog, print path and charts are still to come
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -24,12 +25,16 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 import reportlab
+from reportlab.graphics.charts.barcharts import HorizontalBarChart
+from reportlab.graphics.charts.legends import Legend
+from reportlab.graphics.shapes import Circle, Drawing, Line, String
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape, portrait
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
@@ -43,14 +48,36 @@ from reportlab.platypus import (
 )
 
 from asbdesk.desk import Desk
+from asbdesk.indicators import IndicatorRow, IndicatorValueRow, periods_of, read_indicators
 from asbdesk.outfile import output_path, written_whole
-from asbdesk.periods import Quarter, format_date
+from asbdesk.periods import (
+    FinancialYear,
+    Period,
+    PeriodError,
+    Quarter,
+    format_date,
+    parse_period,
+)
 from asbdesk.rag import Status, count_statuses
-from asbdesk.xlsx_export import ExportOptions, ExportRow, read_table
+from asbdesk.words import count
+from asbdesk.xlsx_export import ExportOptions, ExportRow, ExportTable, read_table
 
 ProgressFn = Callable[[int, int], None]
 
-SECTIONS = ("summary", "plan", "exceptions", "due", "indicators", "key")
+# The sections of a committee report, in print order, with the names the dialog shows.
+SECTION_NAMES = {
+    "summary": "Summary: status counts, chart and direction of travel",
+    "plan": "The plan, one table per top-level heading",
+    "exceptions": "Exceptions: red and amber actions",
+    "due": "Overdue, and due next quarter",
+    "indicators": "Indicators, with a trend chart each",
+    "key": "Colour key",
+}
+SECTIONS = tuple(SECTION_NAMES)
+KINDS = {
+    "committee": "Committee report",
+    "actions": "“My actions” sheet for an officer or partner",
+}
 FONT, BOLD = "AsbSans", "AsbSans-Bold"
 
 
@@ -69,6 +96,9 @@ class ReportOptions:
     orientation: str = "landscape"  # or "portrait"
     sections: tuple[str, ...] = SECTIONS
     prepared_by: str = ""
+    # "committee", or "actions": one officer's or partner's actions on a sheet to take
+    # to a drop-in or a partner meeting (officer or partner must be set).
+    kind: str = "committee"
 
 
 @dataclass
@@ -191,7 +221,8 @@ class _NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab has no type hi
         self.saveState()
         self.setFont(FONT, 7)
         self.setFillColor(colors.HexColor("#404040"))
-        self.drawString(12 * mm, 8 * mm, self.footer_left[:110])
+        room = width / 2 - 12 * mm - stringWidth(self.footer_centre, FONT, 7) / 2 - 4 * mm
+        self.drawString(12 * mm, 8 * mm, _fitted(self.footer_left, room, 7))
         self.drawCentredString(width / 2, 8 * mm, self.footer_centre)
         self.drawRightString(width - 12 * mm, 8 * mm, f"Page {self._pageNumber} of {total}")
         self.restoreState()
@@ -205,10 +236,18 @@ def write_report(
     today: date | None = None,
     progress: ProgressFn | None = None,
 ) -> ReportResult:
-    """Write the report to `path` (whole, or not at all)."""
+    """Write the report to `path` (whole, or not at all).
+
+    `progress(done, total)` is called while the tables are read and laid out, at least once
+    a page; an exception raised from it (Cancel) stops the work and leaves no file.
+    """
     _register_fonts()
     path = output_path(path, ".pdf", ReportError)
     today = today or date.today()
+    if options.kind not in KINDS:
+        raise ReportError(f"There is no report of the kind '{options.kind}'.")
+    if options.kind == "actions" and not (options.officer or options.partner):
+        raise ReportError("A “my actions” sheet is for one officer or one partner: choose one.")
     export = ExportOptions(
         options.plan_id,
         node_id=options.node_id,
@@ -220,47 +259,112 @@ def write_report(
     table = read_table(desk.reader, export, today)
     if not table.rows:
         raise ReportError(f"Nothing in the plan matches ({table.scope}); there is no report.")
-    period = options.period or f"Progress update – {Quarter.of(today).label}"
+    if progress is not None:
+        progress(_READ_SHARE, _TOTAL)
+    reporting = reporting_period(options.period, today)
+    period = options.period or f"Progress update – {reporting.label}"
     pagesize = landscape(A4) if options.orientation == "landscape" else portrait(A4)
     width = pagesize[0] - 24 * mm
     styles = _styles()
+    actions = [r for r in table.rows if not r.item.children]
+    exceptions = [r for r in actions if r.values["status"] in ("Red", "Amber")]
+    if options.kind == "actions":
+        story = _actions_sheet(table, actions, options, period, today, width, styles)
+    else:
+        story = _committee_story(
+            desk, table, actions, exceptions, options, period, today, width, styles
+        )
+
+    class Canvas_(_NumberedCanvas):
+        footer_left = table.plan_title
+        footer_centre = f"Printed {format_date(today)}"
+
+    with written_whole(path, ReportError) as part:
+        doc = SimpleDocTemplate(
+            str(part),
+            pagesize=pagesize,
+            leftMargin=12 * mm,
+            rightMargin=12 * mm,
+            topMargin=12 * mm,
+            bottomMargin=15 * mm,
+            title=table.plan_title,
+            author=options.prepared_by or "asbdesk",
+            subject=period,
+        )
+        if progress is not None:
+            doc.setProgressCallBack(_Layout(progress))
+        doc.build(story, canvasmaker=Canvas_)
+    return ReportResult(path, doc.page, len(actions), [full_ref(r) for r in exceptions])
+
+
+# Progress: reading the plan is the first tenth, laying out its flowables the rest.
+_TOTAL, _READ_SHARE = 1000, 100
+
+
+class _Layout:
+    """Turns platypus's progress calls into `progress(done, total)`, one at least per page."""
+
+    def __init__(self, progress: ProgressFn) -> None:
+        self.progress = progress
+        self.size = 1
+        self.done = 0
+
+    def __call__(self, kind: str, value: int) -> None:
+        if kind == "SIZE_EST":
+            self.size = max(value, 1)
+        elif kind == "PROGRESS":
+            self.done = min(value, self.size)
+        elif kind != "PAGE":
+            return
+        share = (_TOTAL - _READ_SHARE) * self.done // self.size
+        self.progress(_READ_SHARE + share, _TOTAL)
+
+
+_PERIOD_IN_TEXT = re.compile(r"(?:Q\s*[1-4]\s*)?\d{4}\s*[/-]\s*\d{2,4}", re.IGNORECASE)
+
+
+def reporting_period(text: str, today: date) -> Period:
+    """The quarter or year a report's period names ("Progress update – Q3 2019/20"), or
+    the quarter of `today` when it names none."""
+    for match in _PERIOD_IN_TEXT.finditer(text):
+        try:
+            return parse_period(match.group())
+        except PeriodError:
+            continue
+    return Quarter.of(today)
+
+
+def _previous(period: Period) -> Period:
+    if isinstance(period, Quarter):
+        return period.previous()
+    return FinancialYear(period.start_year - 1)
+
+
+def _committee_story(
+    desk: Desk,
+    table: ExportTable,
+    actions: list[ExportRow],
+    exceptions: list[ExportRow],
+    options: ReportOptions,
+    period: str,
+    today: date,
+    width: float,
+    styles: dict[str, ParagraphStyle],
+) -> list[Any]:
     reasons = dict(
         desk.reader.execute(
             "SELECT uuid, status_reason FROM node WHERE plan_id = ?", (options.plan_id,)
         ).fetchall()
     )
-    story: list[Any] = []
-    # Cover
-    story += [Spacer(1, 40 * mm)]
-    if table.council:
-        story.append(_p(table.council, styles["cover2"]))
-    story += [
-        _p(table.plan_title, styles["cover"]),
-        _p(period, styles["cover2"]),
-        _p(f"Printed {format_date(today)}", styles["cover2"]),
-    ]
-    if options.prepared_by:
-        story.append(_p(f"Prepared by {options.prepared_by}", styles["cover2"]))
-    if table.scope != "the whole plan":
-        story.append(_p(f"This report covers {table.scope}.", styles["cover2"]))
-    story.append(PageBreak())
-
-    actions = [r for r in table.rows if not r.item.children]
-    exceptions = [r for r in actions if r.values["status"] in ("Red", "Amber")]
+    story: list[Any] = _cover(table, options, period, today, styles)
     sections = set(options.sections)
     if "summary" in sections:
-        story += _summary(table.rows, actions, table.level_names, width, styles)
-    total = len(table.rows)
+        travel = _travel(desk, actions, _previous(reporting_period(options.period, today)))
+        story += _summary(table.rows, actions, table.level_names, travel, width, styles)
     if "plan" in sections:
-        tops = [r for r in table.rows if r.depth == 0]
-        done = 0
-        for top in tops:
-            block = [r for r in _subtree(table.rows, top)]
+        for top in (r for r in table.rows if r.depth == 0):
             story.append(_p(_label(top), styles["h2"]))
-            story.append(_plan_table(block, table.level_names, width, styles))
-            done += len(block)
-            if progress is not None:
-                progress(done, total)
+            story.append(_plan_table(_subtree(table.rows, top), table.level_names, width, styles))
     if "exceptions" in sections:
         story.append(PageBreak())
         story.append(_p("Exceptions: red and amber actions", styles["h1"]))
@@ -294,6 +398,8 @@ def write_report(
             )
     if "due" in sections:
         story += _due(actions, today, width, styles)
+    if "indicators" in sections:
+        story += _indicators(read_indicators(desk.reader, options.plan_id), width, styles)
     if "key" in sections:
         story.append(Spacer(1, 6 * mm))
         rows, fills = [], []
@@ -309,25 +415,30 @@ def write_report(
                 ]
             )
         )
+    return story
 
-    class Canvas_(_NumberedCanvas):
-        footer_left = table.plan_title
-        footer_centre = f"Printed {format_date(today)}"
 
-    with written_whole(path, ReportError) as part:
-        doc = SimpleDocTemplate(
-            str(part),
-            pagesize=pagesize,
-            leftMargin=12 * mm,
-            rightMargin=12 * mm,
-            topMargin=12 * mm,
-            bottomMargin=15 * mm,
-            title=table.plan_title,
-            author=options.prepared_by or "asbdesk",
-            subject=period,
-        )
-        doc.build(story, canvasmaker=Canvas_)
-    return ReportResult(path, doc.page, len(actions), [full_ref(r) for r in exceptions])
+def _cover(
+    table: ExportTable,
+    options: ReportOptions,
+    period: str,
+    today: date,
+    styles: dict[str, ParagraphStyle],
+) -> list[Any]:
+    story: list[Any] = [Spacer(1, 40 * mm)]
+    if table.council:
+        story.append(_p(table.council, styles["cover2"]))
+    story += [
+        _p(table.plan_title, styles["cover"]),
+        _p(period, styles["cover2"]),
+        _p(f"Printed {format_date(today)}", styles["cover2"]),
+    ]
+    if options.prepared_by:
+        story.append(_p(f"Prepared by {options.prepared_by}", styles["cover2"]))
+    if table.scope != "the whole plan":
+        story.append(_p(f"This report covers {table.scope}.", styles["cover2"]))
+    story.append(PageBreak())
+    return story
 
 
 def _subtree(rows: list[ExportRow], top: ExportRow) -> list[ExportRow]:
@@ -409,6 +520,7 @@ def _summary(
     rows: list[ExportRow],
     actions: list[ExportRow],
     levels: list[str],
+    travel: Travel,
     width: float,
     styles: dict[str, ParagraphStyle],
 ) -> list[Any]:
@@ -444,13 +556,269 @@ def _summary(
             ]
         )
     )
+    groups = [("Whole plan", actions)] + [
+        (_label(top), [r for r in _subtree(rows, top) if not r.item.children])
+        for top in rows
+        if top.depth == 0
+    ]
     return [
         _p("Summary", styles["h1"]),
         _p(f"Actions by status, per {levels[0].lower()}.", styles["body"]),
         Spacer(1, 3 * mm),
         t,
+        Spacer(1, 5 * mm),
+        _status_chart(groups, width),
+        *_travel_story(travel, width, styles),
         PageBreak(),
     ]
+
+
+_CHART_KEYS: list[Status | None] = [*Status, None]
+
+
+def _status_of(r: ExportRow) -> Status | None:
+    return next((s for s in Status if s.word == r.values["status"]), None)
+
+
+def _status_chart(groups: list[tuple[str, list[ExportRow]]], width: float) -> Drawing:
+    """A stacked bar per group (the whole plan first), one colour per status, with a key."""
+    bar = 5 * mm
+    label_width = 0.3 * width
+    height = len(groups) * bar * 1.6 + 16 * mm
+    drawing = _drawing(width, height)
+    chart = HorizontalBarChart()
+    chart.x, chart.y = label_width, 12 * mm
+    chart.width, chart.height = width - label_width - 45 * mm, height - 16 * mm
+    counts = [count_statuses(_status_of(r) for r in group) for _name, group in groups]
+    # The first category is drawn at the bottom: reverse, so the whole plan is on top.
+    # Only the statuses some action has, so the key lists no colour the bars do not show.
+    keys = [key for key in _CHART_KEYS if any(c.get(key) for c in counts)] or [None]
+    chart.data = [[c.get(key, 0) for c in reversed(counts)] for key in keys]
+    chart.categoryAxis.style = "stacked"
+    chart.categoryAxis.categoryNames = [_short(name, 48) for name, _g in reversed(groups)]
+    chart.categoryAxis.labels.fontName = FONT
+    chart.categoryAxis.labels.fontSize = 7
+    chart.categoryAxis.labels.boxAnchor = "e"
+    chart.valueAxis.labels.fontName = FONT
+    chart.valueAxis.labels.fontSize = 7
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.forceZero = True
+    chart.valueAxis.visibleGrid = True
+    chart.valueAxis.gridStrokeColor = _GRID
+    chart.valueAxis.gridStrokeWidth = 0.3
+    chart.barWidth = bar
+    chart.bars.strokeColor = colors.HexColor("#595959")
+    chart.bars.strokeWidth = 0.3
+    for i, key in enumerate(keys):
+        chart.bars[i].fillColor = _chart_colour(key)
+    drawing.add(chart)
+    legend = Legend()
+    legend.x, legend.y = width - 40 * mm, height - 6 * mm
+    legend.fontName, legend.fontSize = FONT, 7
+    legend.alignment = "right"
+    legend.columnMaximum = len(keys)
+    legend.colorNamePairs = [(_chart_colour(key), key.word if key else "Not set") for key in keys]
+    legend.strokeColor = colors.HexColor("#595959")
+    drawing.add(legend)
+    return drawing
+
+
+def _chart_colour(key: Status | None) -> Any:
+    # "Not started" is white in the plans' keys; "not set" is told apart by a light grey.
+    return colors.HexColor(key.colour if key else "#E8E8E8")
+
+
+def _drawing(width: float, height: float) -> Drawing:
+    # A drawing starts in Helvetica, which is not embedded: start it in ours.
+    return Drawing(width, height, initialFontName=FONT, initialFontSize=7)
+
+
+def _fitted(text: str, room: float, size: float) -> str:
+    """`text`, cut short with "…" to fit `room` points wide in our font."""
+    if stringWidth(text, FONT, size) <= room:
+        return text
+    while text and stringWidth(text + "…", FONT, size) > room:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+# Better is higher. Grey (monitored, not rated), "not started" and no status are not ranked.
+_RANK = {Status.RED: 0, Status.AMBER: 1, Status.GREEN: 2, Status.BLUE: 3}
+
+
+@dataclass
+class Travel:
+    """How the actions' statuses moved since the end of the previous period."""
+
+    since: Period
+    improved: list[tuple[ExportRow, Status]] = field(default_factory=list)  # (row, then)
+    worse: list[tuple[ExportRow, Status]] = field(default_factory=list)
+    unchanged: int = 0
+    not_compared: int = 0  # no status then, or one not rated (grey, not started)
+
+
+def _travel(desk: Desk, actions: list[ExportRow], since: Period) -> Travel:
+    """Each action's status now against the last status recorded on or before the end of
+    `since` (the status changes and rated updates in its history)."""
+    then: dict[str, str] = dict(
+        desk.reader.execute(
+            "SELECT n.uuid, (SELECT u.status FROM progress_update u WHERE u.node_id = n.id"
+            " AND u.deleted_at IS NULL AND u.status IS NOT NULL AND u.date <= ?"
+            " ORDER BY u.date DESC, u.id DESC LIMIT 1)"
+            " FROM node n WHERE n.plan_id = (SELECT plan_id FROM node WHERE uuid = ?)",
+            (since.end.isoformat(), actions[0].values["id"]),
+        ).fetchall()
+    )
+    travel = Travel(since)
+    for r in actions:
+        was, now = Status.parse(then.get(r.values["id"])), _status_of(r)
+        if was not in _RANK or now not in _RANK:
+            travel.not_compared += 1
+        elif _RANK[now] > _RANK[was]:
+            travel.improved.append((r, was))
+        elif _RANK[now] < _RANK[was]:
+            travel.worse.append((r, was))
+        else:
+            travel.unchanged += 1
+    return travel
+
+
+def _travel_story(travel: Travel, width: float, styles: dict[str, ParagraphStyle]) -> list[Any]:
+    since = travel.since
+    out: list[Any] = [
+        _p(f"Direction of travel since {since.label}", styles["h2"]),
+        _p(
+            f"Each action's status now against its status at the end of {since.label}"
+            f" ({format_date(since.end)}): {len(travel.improved)} improved,"
+            f" {len(travel.worse)} worse, {travel.unchanged} unchanged"
+            f", {travel.not_compared} with no rated status to compare"
+            " (none recorded then, or grey or not started).",
+            styles["body"],
+        ),
+    ]
+    moved = [("Improved", r, was) for r, was in travel.improved] + [
+        ("Worse", r, was) for r, was in travel.worse
+    ]
+    if not moved:
+        return out
+    rows, fills = [], []
+    for i, (direction, r, was) in enumerate(moved, start=1):
+        was_cell, was_colour = _status_cell(was.word, styles)
+        now_cell, now_colour = _status_cell(r.values["status"], styles)
+        rows.append(
+            [
+                _p(direction, styles["bold"]),
+                _p(full_ref(r), styles["body"]),
+                _p(_title(r), styles["body"]),
+                was_cell,
+                now_cell,
+            ]
+        )
+        fills += [(3, i, was_colour), (4, i, now_colour)]
+    out += [
+        Spacer(1, 2 * mm),
+        _table(
+            ["Travel", "Ref", "Action", since.label, "Now"],
+            rows,
+            [w * width for w in (0.08, 0.07, 0.55, 0.1, 0.1)],
+            styles,
+            fills,
+        ),
+    ]
+    return out
+
+
+def _indicators(
+    indicators: list[IndicatorRow], width: float, styles: dict[str, ParagraphStyle]
+) -> list[Any]:
+    """A table per indicator group: values per period (the last eight), target, trend."""
+    out: list[Any] = [PageBreak(), _p("Indicators", styles["h1"])]
+    if not indicators:
+        return [*out, _p("The plan has no indicators.", styles["body"])]
+    groups: dict[str, list[IndicatorRow]] = {}
+    for ind in indicators:
+        groups.setdefault(ind.group or "Indicators", []).append(ind)
+    number = ParagraphStyle("number", parent=styles["body"], alignment=TA_RIGHT)
+    spark, cell_w = 50 * mm, 26 * mm
+    for group, members in groups.items():
+        periods = periods_of(members)[-8:]
+        name_w = width - cell_w * (len(periods) + 1) - spark - 6
+        rows = []
+        for ind in members:
+            by_period = {v.period: v for v in ind.values}
+            target = ""
+            if ind.target is not None:
+                target = IndicatorValueRow("", ind.target, None, True).text(ind.unit)
+            better = "lower" if ind.direction == "lower" else "higher"
+            rows.append(
+                [
+                    _p(f"{ind.name} ({better} is better)", styles["body"]),
+                    *[
+                        _p(by_period[p].text(ind.unit) if p in by_period else "", number)
+                        for p in periods
+                    ],
+                    _p(target, number),
+                    _trend(ind, periods, spark, 9 * mm),
+                ]
+            )
+        t = _table(
+            ["Indicator", *periods, "Target", "Trend"],
+            rows,
+            [name_w, *[cell_w] * (len(periods) + 1), spark + 6],
+            styles,
+        )
+        out += [KeepTogether([_p(group, styles["h2"]), t]), Spacer(1, 4 * mm)]
+    out.append(
+        _p(
+            "Trend: a solid dot is a whole period's value; a hollow dot, joined by a dashed"
+            " line, a part of a period so far; the dashed grey line is the target.",
+            styles["body"],
+        )
+    )
+    return out
+
+
+def _trend(ind: IndicatorRow, periods: list[str], width: float, height: float) -> Drawing:
+    """A small line of the indicator's values over the periods: a partial period as a
+    hollow dot on a dashed segment, a gap for "not yet available", the target dashed grey."""
+    drawing = _drawing(width, height)
+    by_period = {v.period: v for v in ind.values}
+    points = [
+        (i, value.value, bool(value.partial))
+        for i, p in enumerate(periods)
+        if (value := by_period.get(p)) is not None and value.available and value.value is not None
+    ]
+    if not points:
+        drawing.add(String(2, height / 2 - 3, "No values yet", fontName=FONT, fontSize=6))
+        return drawing
+    values = [v for _i, v, _partial in points if v is not None]
+    if ind.target is not None:
+        values.append(ind.target)
+    low, high = min(values), max(values)
+    span = (high - low) or 1.0
+    step = (width - 6) / max(len(periods) - 1, 1)
+
+    def xy(i: int, v: float) -> tuple[float, float]:
+        return 3 + i * step, 2 + (v - low) / span * (height - 4)
+
+    if ind.target is not None:
+        y = xy(0, ind.target)[1]
+        drawing.add(
+            Line(2, y, width - 2, y, strokeColor=_GRID, strokeWidth=0.6, strokeDashArray=[2, 2])
+        )
+    ink = colors.HexColor("#1F4E78")
+    xys = [(xy(i, v), partial) for i, v, partial in points if v is not None]
+    for (start, _), (end, partial) in zip(xys, xys[1:], strict=False):
+        dash = [1.5, 1.5] if partial else None
+        drawing.add(Line(*start, *end, strokeColor=ink, strokeWidth=0.9, strokeDashArray=dash))
+    for (x, y), partial in xys:
+        fill = colors.white if partial else ink
+        drawing.add(Circle(x, y, 1.4, fillColor=fill, strokeColor=ink, strokeWidth=0.7))
+    return drawing
 
 
 def _due(
@@ -497,3 +865,62 @@ def _due(
             )
         )
     return out
+
+
+def _actions_sheet(
+    table: ExportTable,
+    actions: list[ExportRow],
+    options: ReportOptions,
+    period: str,
+    today: date,
+    width: float,
+    styles: dict[str, ParagraphStyle],
+) -> list[Any]:
+    """One officer's or partner's actions, to take to a drop-in or a partner meeting: what
+    each is, when it is due, where it stands, and room to write what was said."""
+    who = options.officer or options.partner
+    counts = count_statuses(_status_of(r) for r in actions)
+    tally = ", ".join(
+        f"{key.word if key else 'Not set'} {counts[key]}" for key in _CHART_KEYS if counts.get(key)
+    )
+    story: list[Any] = [
+        _p(f"Actions for {who}", styles["h1"]),
+        _p(f"{table.plan_title} – {period} – printed {format_date(today)}", styles["body"]),
+        _p(f"{count(len(actions), 'action')}: {tally}.", styles["body"]),
+        Spacer(1, 3 * mm),
+    ]
+    small = ParagraphStyle("small", parent=styles["body"], fontSize=7, leading=8.5)
+    for top in (r for r in table.rows if r.depth == 0):
+        group = [r for r in _subtree(table.rows, top) if not r.item.children]
+        rows, fills = [], []
+        for i, r in enumerate(group, start=1):
+            cell, colour = _status_cell(r.values["status"], styles)
+            what = [_p(_title(r), styles["bold"])]
+            if r.values["milestones"]:
+                what.append(_p(f"Milestones: {r.values['milestones']}", small))
+            update = r.values["update"]
+            if update and r.values.get("update_date"):
+                update = f"{format_date(r.values['update_date'])}: {update}"
+            rows.append(
+                [
+                    _p(full_ref(r), styles["body"]),
+                    what,
+                    _p(format_date(r.values["target_date"]), styles["body"]),
+                    cell,
+                    _p(update, small),
+                    Spacer(1, 16 * mm),
+                ]
+            )
+            if colour is not None:
+                fills.append((3, i, colour))
+        story += [
+            _p(_label(top), styles["h2"]),
+            _table(
+                ["Ref", "Action", "Target date", "Status", "Latest update", "Notes"],
+                rows,
+                [w * width for w in (0.07, 0.3, 0.1, 0.09, 0.24, 0.2)],
+                styles,
+                fills,
+            ),
+        ]
+    return story

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from conftest import TODAY
 from pypdf import PdfReader
-from xlsx_helpers import plan_id
+from xlsx_helpers import node, plan_id
 
 from asbdesk.cli import main
+from asbdesk.commands import AddUpdate
 from asbdesk.models import Node
+from asbdesk.periods import Quarter
 from asbdesk.rag import Status
-from asbdesk.report import ReportError, ReportOptions, write_report
+from asbdesk.report import ReportError, ReportOptions, reporting_period, write_report
 
 
 def text_of(path) -> str:
@@ -126,3 +129,140 @@ def test_cli_report(demo_desk, tmp_path, capsys):
     assert main([*args, "--period", "Q3 2019/20", "--portrait"]) == 0
     assert "16 actions" in capsys.readouterr().out
     assert "Q3 2019/20" in text_of(out)
+
+
+def add_rated_update(desk, node_id, on, status):
+    AddUpdate(node_id, on, Quarter.of(on).label, "Reviewed", "Test", status).do(desk)
+
+
+def test_direction_of_travel_compares_with_the_end_of_the_previous_quarter(demo_desk, tmp_path):
+    plan = plan_id(demo_desk, "Welwyn")
+    green, _ = node(demo_desk, plan, "a)", "Finalise draft ASB Policy")  # Green now
+    red, _ = node(demo_desk, plan, "a)", "Ensure as many cases as possible")  # Red now
+    blue, _ = node(demo_desk, plan, "a)", "Train ASB and neighbourhood staff")  # Blue now
+    add_rated_update(demo_desk, green, date(2019, 8, 1), Status.RED)
+    add_rated_update(demo_desk, red, date(2019, 9, 30), Status.GREEN)  # the quarter's last day
+    add_rated_update(demo_desk, blue, date(2019, 10, 1), Status.RED)  # after: not compared
+    result = write_report(
+        demo_desk,
+        ReportOptions(plan, period="Progress update – Q3 2019/20", sections=("summary",)),
+        tmp_path / "r.pdf",
+        today=TODAY,
+    )
+    text = flat(text_of(result.path))
+    assert "Direction of travel since Q2 2019/20" in text
+    assert "end of Q2 2019/20 (30/09/2019): 1 improved, 1 worse," in text
+    travel = text[text.index("Direction of travel") :]
+    assert "Improved 1.1 a) Finalise draft ASB Policy Red Green" in travel
+    assert "Worse 1.4 a) Ensure as many cases" in travel
+    assert "Train ASB" not in travel
+    counts = re.search(r"(\d+) improved, (\d+) worse, (\d+) unchanged, (\d+) with no", text)
+    assert sum(int(n) for n in counts.groups()) == result.actions == 38
+    # A year's report compares with the year before it.
+    yearly = write_report(
+        demo_desk,
+        ReportOptions(plan, period="Annual report 2019/20", sections=("summary",)),
+        tmp_path / "y.pdf",
+        today=TODAY,
+    )
+    assert "end of 2018/19 (31/03/2019): 0 improved, 0 worse" in flat(text_of(yearly.path))
+
+
+def test_reporting_period_is_read_from_the_period_text():
+    assert reporting_period("Progress update – Q3 2019/20", TODAY) == Quarter.of(TODAY)
+    assert reporting_period("Q1 2020-21 update", TODAY).label == "Q1 2020/21"
+    assert reporting_period("Annual report 2018/19", TODAY).label == "2018/19"
+    assert reporting_period("Autumn update", TODAY) == Quarter.of(TODAY)
+    assert reporting_period("2019/21 then Q4 2019/20", TODAY).label == "Q4 2019/20"
+
+
+def test_summary_chart_and_indicators_are_in_the_report(demo_desk, tmp_path):
+    plan = plan_id(demo_desk, "Broxtowe")
+    result = write_report(demo_desk, ReportOptions(plan), tmp_path / "r.pdf", today=TODAY)
+    reader = PdfReader(result.path)
+    summary = flat(reader.pages[1].extract_text())
+    # The chart: a bar per heading (the whole plan on top), its axis, and a key of the
+    # statuses the bars show, and only those (Broxtowe has no red).
+    chart = summary[summary.index("leaseholders 1 1") + len("leaseholders 1 1") :]
+    assert "Whole plan 0 5 10 15 Amber Green Blue Not set Direction of travel" in chart
+    indicators = flat(text_of(result.path))
+    indicators = indicators[indicators.index("Indicators Reports of") :]
+    for words in (
+        "Hate Crime Incidents",
+        "Number of Hate Crime Incidents reported (higher is better) 128 107 68 (Q1–Q2)",
+        "Not yet available",
+        "2017/18 2018/19 2019/20",
+    ):
+        assert words in indicators
+    welwyn = write_report(
+        demo_desk,
+        ReportOptions(plan_id(demo_desk, "Welwyn"), sections=("indicators",)),
+        tmp_path / "w.pdf",
+        today=TODAY,
+    )
+    assert "The plan has no indicators." in text_of(welwyn.path)
+
+
+def test_my_actions_sheet_holds_exactly_the_officers_actions(demo_desk, tmp_path):
+    plan = plan_id(demo_desk, "Welwyn")
+    led = demo_desk.reader.execute(
+        "SELECT n.ref, n.title FROM node n JOIN node_officer x ON x.node_id = n.id"
+        " JOIN officer o ON o.id = x.officer_id WHERE n.plan_id = ? AND o.name = 'ASB Team'"
+        " AND n.deleted_at IS NULL AND NOT EXISTS (SELECT 1 FROM node c WHERE c.parent_id = n.id"
+        " AND c.deleted_at IS NULL)",
+        (plan,),
+    ).fetchall()
+    result = write_report(
+        demo_desk,
+        ReportOptions(plan, kind="actions", officer="ASB Team", orientation="portrait"),
+        tmp_path / "sheet.pdf",
+        today=TODAY,
+    )
+    text = flat(text_of(result.path))
+    assert text.startswith("Actions for ASB Team")
+    assert f"{len(led)} actions: Red" in text
+    assert result.actions == len(led) == 28
+    for _ref, title in led:
+        assert flat(" ".join(title.split()[:3])) in text
+    assert "Notes" in text and "Exceptions" not in text
+    with pytest.raises(ReportError, match="for one officer or one partner"):
+        write_report(demo_desk, ReportOptions(plan, kind="actions"), tmp_path / "x.pdf")
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_progress_reaches_the_end_and_cancel_leaves_no_file(demo_desk, tmp_path):
+    plan = plan_id(demo_desk, "Welwyn")
+    seen = []
+    write_report(
+        demo_desk,
+        ReportOptions(plan),
+        tmp_path / "r.pdf",
+        today=TODAY,
+        progress=lambda done, total: seen.append((done, total)),
+    )
+    assert len(seen) > 13  # at least one a page
+    assert seen == sorted(seen) and seen[-1][0] == seen[-1][1]
+
+    class Stop(Exception):
+        pass
+
+    def cancel(done, total):
+        if done > total // 2:
+            raise Stop
+
+    with pytest.raises(Stop):
+        write_report(demo_desk, ReportOptions(plan), tmp_path / "c.pdf", progress=cancel)
+    assert sorted(p.name for p in tmp_path.glob("*.pdf*")) == ["r.pdf"]
+
+
+def test_cli_sections_and_my_actions(demo_desk, tmp_path, capsys):
+    out = tmp_path / "sheet.pdf"
+    base = ["report", str(demo_desk.path), "--plan", "welwyn", "-o", str(out)]
+    assert main([*base, "--my-actions", "--officer", "ASB Team"]) == 0
+    assert "28 actions" in capsys.readouterr().out
+    assert "Actions for ASB Team" in text_of(out)
+    assert main([*base, "--sections", "summary,key"]) == 0
+    text = text_of(out)
+    assert "Colour key" in text and "Exceptions" not in text
+    assert main([*base, "--sections", "summary,charts"]) == 1
+    assert "No section charts" in capsys.readouterr().err
