@@ -192,6 +192,20 @@ def _table(
     return t
 
 
+# Columns that hold the same things in every table: a ref ("1.2 a)"), a lead's name
+# ("Neighbourhood" unbroken), a date (31/03/2019) and a status word ("Amber").
+_REF, _LEAD, _DATE, _STATUS = 14 * mm, 25 * mm, 20 * mm, 17 * mm
+
+
+def _widths(width: float, *columns: float) -> list[float]:
+    """Column widths: a number above 1 is a fixed width in points; a number up to 1 is a
+    share of what the fixed columns leave, so tables fill A4 either way round."""
+    fixed = sum(c for c in columns if c > 1)
+    shares = sum(c for c in columns if c <= 1) or 1
+    rest = max(width - fixed, 0)
+    return [c if c > 1 else rest * c / shares for c in columns]
+
+
 class _NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab has no type hints
     """Holds the pages back until the end so each footer can say "Page x of y"."""
 
@@ -391,7 +405,7 @@ def _committee_story(
                 _table(
                     ["Ref", "Action", "Status", "Reason", "Lead", "Corrective action"],
                     rows,
-                    [w * width for w in (0.07, 0.25, 0.08, 0.25, 0.13, 0.22)],
+                    _widths(width, _REF, 0.25, _STATUS, 0.25, _LEAD, 0.22),
                     styles,
                     fills,
                 )
@@ -509,7 +523,7 @@ def _plan_table(
     return _table(
         header,
         data,
-        [w * width for w in (0.06, 0.24, 0.18, 0.27, 0.1, 0.07, 0.08)],
+        _widths(width, _REF, 0.24, 0.18, 0.27, _LEAD, _DATE, _STATUS),
         styles,
         fills,
         parents,
@@ -547,7 +561,7 @@ def _summary(
         for i, s in enumerate(Status, start=1)
         if s is not Status.NOT_STARTED
     ]
-    t = _table(header, data, [0.34 * width] + [0.07 * width] * 8, styles)
+    t = _table(header, data, _widths(width, 1.0, *[max(15 * mm, 0.07 * width)] * 8), styles)
     t.setStyle(
         TableStyle(
             [
@@ -724,7 +738,7 @@ def _travel_story(travel: Travel, width: float, styles: dict[str, ParagraphStyle
         _table(
             ["Travel", "Ref", "Action", since.label, "Now"],
             rows,
-            [w * width for w in (0.08, 0.07, 0.55, 0.1, 0.1)],
+            _widths(width, _STATUS, _REF, 1.0, 22 * mm, _STATUS),
             styles,
             fills,
         ),
@@ -859,7 +873,7 @@ def _due(
             _table(
                 ["Ref", "Action", "Target date", "Lead", "Status"],
                 rows,
-                [w * width for w in (0.07, 0.45, 0.1, 0.2, 0.1)],
+                _widths(width, _REF, 0.45, _DATE, 0.2, _STATUS),
                 styles,
                 fills,
             )
@@ -918,7 +932,7 @@ def _actions_sheet(
             _table(
                 ["Ref", "Action", "Target date", "Status", "Latest update", "Notes"],
                 rows,
-                [w * width for w in (0.07, 0.3, 0.1, 0.09, 0.24, 0.2)],
+                _widths(width, _REF, 0.3, _DATE, _STATUS, 0.24, 0.2),
                 styles,
                 fills,
             ),
