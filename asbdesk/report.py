@@ -738,7 +738,7 @@ def _travel_story(travel: Travel, width: float, styles: dict[str, ParagraphStyle
         _table(
             ["Travel", "Ref", "Action", since.label, "Now"],
             rows,
-            _widths(width, _STATUS, _REF, 1.0, 22 * mm, _STATUS),
+            _widths(width, _DATE, _REF, 1.0, 22 * mm, _STATUS),
             styles,
             fills,
         ),
