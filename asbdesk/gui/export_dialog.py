@@ -10,10 +10,9 @@ written (or a Cancel) leaves the dialog open with the officer's choices as they 
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-from PySide6.QtCore import QSize, QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtCore import QSize, QTimer, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -33,18 +32,28 @@ from PySide6.QtWidgets import (
 from asbdesk import settings
 from asbdesk.desk import Desk
 from asbdesk.gui.operations import user_errors, user_message
+from asbdesk.gui.plan_choices import (
+    add_top_levels,
+    fit_combo,
+    last_folder,
+    named_people,
+    rows_chosen,
+    safe_file_name,
+    status_checks,
+    tick_statuses,
+    ticked_statuses,
+    top_of,
+)
 from asbdesk.gui.progress import Cancelled, progress_dialog
-from asbdesk.gui.status_icon import chip_size, status_icon
 from asbdesk.gui.uiload import child, load_ui
 from asbdesk.periods import format_date
-from asbdesk.plan_tree import PlanTree, TreeItem
+from asbdesk.plan_tree import PlanTree
 from asbdesk.rag import STATUS_ORDER, Status
 from asbdesk.words import count
 from asbdesk.xlsx_export import ExportOptions, describe_scope, write_workbook
 
 FOLDER_KEY = "export_folder"  # settings.json: where the last workbook was written
 XLSX_FILTER = "Excel workbooks (*.xlsx)"
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')  # not allowed in Windows file names
 
 
 class ExportDialog(QDialog):
@@ -76,15 +85,7 @@ class ExportDialog(QDialog):
         self.node_combo = child(form, QComboBox, "nodeCombo")
         self.partner_combo = child(form, QComboBox, "partnerCombo")
         self.officer_combo = child(form, QComboBox, "officerCombo")
-        self.status_checks: dict[Status | None, QCheckBox] = {
-            Status.RED: child(form, QCheckBox, "redCheck"),
-            Status.AMBER: child(form, QCheckBox, "amberCheck"),
-            Status.GREEN: child(form, QCheckBox, "greenCheck"),
-            Status.BLUE: child(form, QCheckBox, "blueCheck"),
-            Status.GREY: child(form, QCheckBox, "greyCheck"),
-            Status.NOT_STARTED: child(form, QCheckBox, "notStartedCheck"),
-            None: child(form, QCheckBox, "notSetCheck"),
-        }
+        self.status_checks = status_checks(form)
         self.for_partners_check = child(form, QCheckBox, "forPartnersCheck")
         self.indicators_check = child(form, QCheckBox, "indicatorsCheck")
         self.count_label = child(form, QLabel, "countLabel")
@@ -113,9 +114,7 @@ class ExportDialog(QDialog):
 
         self._intro(child(form, QLabel, "introLabel"))
         self._fill_choices(selected)
-        for status, box in self.status_checks.items():
-            box.setIcon(status_icon(status, box))
-            box.setIconSize(chip_size(box))
+        for box in self.status_checks.values():
             box.toggled.connect(self._changed)
         for radio, combo in self._scopes():
             radio.toggled.connect(combo.setEnabled)
@@ -161,40 +160,26 @@ class ExportDialog(QDialog):
         self.node_radio.setText(f"O&ne {level.lower()}:")
         self.node_radio.setAccessibleName(f"Send one {level.lower()} and what is under it")
         self.node_combo.setAccessibleName(level)
-        for item in tree.root.children:
-            text = f"{item.ref} {item.title}".strip() or "(untitled)"
-            self.node_combo.addItem(text, item.id)
-            self.node_combo.setItemData(
-                self.node_combo.count() - 1, text, Qt.ItemDataRole.ToolTipRole
-            )
-        top = _top_of(tree.by_id.get(selected)) if selected is not None else None
+        add_top_levels(self.node_combo, tree)
+        top = top_of(tree.by_id.get(selected)) if selected is not None else None
         if top is not None:
             self.node_combo.setCurrentIndex(max(self.node_combo.findData(top.id), 0))
-        partners: set[str] = set()
-        officers: set[str] = set()
-        for item in tree.walk():
-            partners.update(item.partners)
-            officers.update(n for n in (*item.officers, item.department) if n)
+        partners, officers = named_people(tree)
         for combo, names in ((self.partner_combo, partners), (self.officer_combo, officers)):
-            for name in sorted(names, key=str.casefold):
+            for name in names:
                 combo.addItem(name, name)
         for radio, combo in self._scopes():
-            combo.setSizeAdjustPolicy(
-                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-            )
-            combo.setMinimumContentsLength(24)
+            fit_combo(combo)
             if combo.count() == 0:
                 radio.setEnabled(False)
                 radio.setToolTip("No one is named for this in the plan.")
 
     def set_statuses(self, statuses: set[Status | None]) -> None:
-        for status, box in self.status_checks.items():
-            box.setChecked(status in statuses)
+        tick_statuses(self.status_checks, statuses)
 
     def statuses(self) -> frozenset[Status | None] | None:
         """The statuses ticked; None when all are (every action, whatever its status)."""
-        ticked = frozenset(s for s, box in self.status_checks.items() if box.isChecked())
-        return None if len(ticked) == len(self.status_checks) else ticked
+        return ticked_statuses(self.status_checks)
 
     def options(self) -> ExportOptions:
         node = self.node_combo.currentData() if self.node_radio.isChecked() else None
@@ -333,37 +318,10 @@ class ExportDialog(QDialog):
         self.accept()
 
 
-def rows_chosen(tree: PlanTree, options: ExportOptions) -> list[TreeItem]:
-    """The rows the export writes, for the count: the selection `xlsx_export.read_table`
-    makes, without the milestones and updates it reads besides (seconds on a plan of
-    20,000 actions, against a tenth of one for the selection alone)."""
-    from asbdesk.xlsx_export import select_rows
-
-    return [item for item, _open in select_rows(tree, options)]
-
-
-def _top_of(item: TreeItem | None) -> TreeItem | None:
-    while item is not None and item.parent is not None and item.parent.id != 0:
-        item = item.parent
-    return item
-
-
 def _target(path: Path) -> Path:
     return path if path.suffix.lower() == ".xlsx" else path.with_name(path.name + ".xlsx")
 
 
-def safe_file_name(name: str, limit: int = 150) -> str:
-    """`name` as a file name every system takes: "2019/20" becomes "2019-20"."""
-    cleaned = " ".join(_UNSAFE.sub("-", name).split()).strip(" .")
-    return cleaned[:limit].rstrip(" .") or "Plan"
-
-
 def export_folder() -> Path:
     """Where the last workbook was written, else the officer's Documents folder."""
-    saved = settings.get(FOLDER_KEY)
-    if isinstance(saved, str) and Path(saved).is_dir():
-        return Path(saved)
-    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    if documents and Path(documents).is_dir():
-        return Path(documents)
-    return Path.home()
+    return last_folder(FOLDER_KEY)
