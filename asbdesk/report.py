@@ -523,7 +523,7 @@ def _plan_table(
     return _table(
         header,
         data,
-        _widths(width, _REF, 0.24, 0.18, 0.27, _LEAD, _DATE, _STATUS),
+        _widths(width, _REF, 0.24, 0.18, 0.27, max(_LEAD, 0.11 * width), _DATE, _STATUS),
         styles,
         fills,
         parents,

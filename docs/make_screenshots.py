@@ -1,7 +1,8 @@
 """Renders the main window with the demo desk, the Excel import wizard's reading and
-preview pages over the Welwyn Hatfield workbook, the Export to Excel dialog, and the review
+preview pages over the Welwyn Hatfield workbook, the Export to Excel dialog, the review
 of a workbook a partner sent back (a few updates, a status change, a conflict, a read-only
-cell edited, a new action, a deleted row), to PNG, for the README and for looking at.
+cell edited, a new action, a deleted row), and the Report dialog with its preview of the
+committee report, to PNG, for the README and for looking at.
 
     xvfb-run -s "-screen 0 1366x768x24" python docs/make_screenshots.py [OUT_DIR]
     xvfb-run -s "-screen 0 1920x1080x24" env QT_SCALE_FACTOR=1.5 SHOT_SIZE=1280x720 \
@@ -16,6 +17,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import time
 from datetime import date
 from pathlib import Path
 
@@ -49,6 +51,7 @@ def main() -> int:
         _wizard_shots(window, out, suffix)
         _export_shot(window, out, suffix)
         _takeback_shot(window, Path(tmp), out, suffix)
+        _report_shots(window, out, suffix)
         window.close()
         desk.close()
     return 0
@@ -87,6 +90,36 @@ def _export_shot(window: MainWindow, out: Path, suffix: str) -> None:
 
 
 PARTNER = "Hertfordshire Police SNT"
+
+
+def _report_shots(window: MainWindow, out: Path, suffix: str) -> None:
+    """File ▸ Report as PDF… on the plan shown, and its preview at the plan's first table."""
+    from asbdesk.gui.report_dialog import ReportDialog
+
+    window.make_report()
+    dialog = window.findChild(ReportDialog)
+    assert dialog is not None
+    dialog.prepared_edit.setText("Community Safety Team")
+    QApplication.processEvents()
+    path = out / f"report-dialog{suffix}.png"
+    dialog.grab().save(str(path))
+    print(path)
+    dialog.output.preview()
+    preview = dialog.output.preview_window
+    assert preview is not None
+    preview.page_spin.setValue(3)
+    _settle(1.5)  # QPdfView renders its pages in the background
+    path = out / f"report-preview{suffix}.png"
+    preview.grab().save(str(path))
+    print(path)
+    dialog.reject()
+
+
+def _settle(seconds: float) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        QApplication.processEvents()
+        time.sleep(0.02)
 
 
 def _takeback_shot(window: MainWindow, tmp: Path, out: Path, suffix: str) -> None:

@@ -455,6 +455,11 @@ class MainWindow(QMainWindow):
 
         partner_workbooks.export_to_excel(self)
 
+    def make_report(self) -> None:
+        from asbdesk.gui.report_dialog import open_report
+
+        open_report(self)
+
     def take_back(self) -> None:
         from asbdesk.gui import partner_workbooks
 

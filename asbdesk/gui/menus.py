@@ -99,6 +99,14 @@ def build_menus(window: MainWindow) -> None:
     _action(
         window,
         m,
+        "Report as PD&F…",
+        window.make_report,
+        "Ctrl+Shift+R",
+        "A status report for a committee, or an officer's or partner's actions, to print",
+    )
+    _action(
+        window,
+        m,
         "&Take back partner updates…",
         window.take_back,
         "Ctrl+Shift+T",
