@@ -297,3 +297,85 @@ class PartnerExport(Stamped, Base):
     file_name: Mapped[str] = mapped_column(Text, default="")
     taken_back_at: Mapped[datetime | None] = mapped_column(DateTime)
     taken_back_by: Mapped[str | None] = mapped_column(String(120))
+
+
+session_officer = Table(
+    "session_officer",
+    Base.metadata,
+    Column("session_id", ForeignKey("field_session.id", ondelete="CASCADE"), primary_key=True),
+    Column("officer_id", ForeignKey("officer.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, nullable=False, default=0),
+)
+
+session_partner = Table(
+    "session_partner",
+    Base.metadata,
+    Column("session_id", ForeignKey("field_session.id", ondelete="CASCADE"), primary_key=True),
+    Column("partner_id", ForeignKey("partner.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, nullable=False, default=0),
+)
+
+
+class FieldSession(Stamped, Base):
+    """Work done away from the desk: a drop-in, roadshow, patrol, litter pick, campaign or
+    meeting. One may count towards a countable milestone ("20 x Stapleford")."""
+
+    __tablename__ = "field_session"
+    __table_args__ = (Index("ix_field_session_plan_date", "plan_id", "date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"))
+    date: Mapped[date] = mapped_column(Date)
+    place: Mapped[str] = mapped_column(String(200), default="")
+    kind: Mapped[str] = mapped_column(String(40), default="drop-in")
+    contacts: Mapped[int] = mapped_column(Integer, default=0)
+    categories: Mapped[list[str]] = mapped_column(JSON, default=list)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    follow_ups: Mapped[str] = mapped_column(Text, default="")
+    milestone_id: Mapped[int | None] = mapped_column(
+        ForeignKey("milestone.id", ondelete="SET NULL"), index=True
+    )
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    officers: Mapped[list[Officer]] = relationship(
+        secondary=session_officer, order_by=session_officer.c.position
+    )
+    partners: Mapped[list[Partner]] = relationship(
+        secondary=session_partner, order_by=session_partner.c.position
+    )
+    milestone: Mapped[Milestone | None] = relationship()
+
+
+risk_node = Table(
+    "risk_node",
+    Base.metadata,
+    Column("risk_id", ForeignKey("risk.id", ondelete="CASCADE"), primary_key=True),
+    Column("node_id", ForeignKey("node.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, nullable=False, default=0),
+)
+
+
+class Risk(Stamped, Base):
+    """A risk of the plan's risk register, scored severity × likelihood (1 to 5 each), owned
+    by a partner, mitigated by actions of the plan, reviewed by a date."""
+
+    __tablename__ = "risk"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    description: Mapped[str] = mapped_column(Text, default="")
+    severity: Mapped[int] = mapped_column(Integer, default=1)
+    likelihood: Mapped[int] = mapped_column(Integer, default=1)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id", ondelete="SET NULL"))
+    review_date: Mapped[date | None] = mapped_column(Date)
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    owner: Mapped[Partner | None] = relationship()
+    actions: Mapped[list[Node]] = relationship(
+        secondary=risk_node, order_by=risk_node.c.position
+    )
+
+    @property
+    def score(self) -> int:
+        return self.severity * self.likelihood

@@ -348,31 +348,57 @@ def test_a_migration_that_would_break_links_is_refused_and_rolled_back(tmp_path,
 SAMPLE_DESKS = Path(__file__).parent / "data" / "desks"
 
 
-@pytest.mark.parametrize("revision", ["0001"])
+# What each sample holds that a later schema must keep: (table, rows) beyond the plans.
+SAMPLE_EXTRAS = {
+    "0001": {},
+    "0002": {"partner_export": 1},  # and one internal update
+}
+
+
+@pytest.mark.parametrize("revision", ["0001", "0002"])
 def test_a_desk_from_an_earlier_schema_opens_with_all_its_data(tmp_path, revision):
     import sqlite3
 
+    from asbdesk.desk import KNOWN_REVISIONS
     from asbdesk.info import desk_info
 
     sample = tmp_path / "old.asbdesk"
     sample.write_bytes((SAMPLE_DESKS / f"schema-{revision}.asbdesk").read_bytes())
     con = sqlite3.connect(sample)
+    assert con.execute("SELECT version_num FROM alembic_version").fetchone() == (revision,)
+    tables = ("plan", "node", "progress_update", "extra_field", "milestone", "indicator")
     before = {
         t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-        for t in ("plan", "node", "progress_update", "extra_field", "milestone", "indicator")
+        for t in (*tables, *SAMPLE_EXTRAS[revision])
     }
+    internal_before = (
+        con.execute("SELECT count(*) FROM progress_update WHERE internal").fetchone()[0]
+        if revision >= "0002"
+        else 0
+    )
     con.close()
     assert before["node"] > 0 and before["progress_update"] > 0
+    for table, rows in SAMPLE_EXTRAS[revision].items():
+        assert before[table] == rows, table
 
     with open_desk(sample, create=False) as desk:
         info = desk_info(desk)
         con = desk.reader
         after = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in before}
-        internal = con.execute(
-            "SELECT count(*) FROM progress_update WHERE internal"
-            " UNION ALL SELECT count(*) FROM extra_field WHERE internal"
-        ).fetchall()
+        internal = con.execute("SELECT count(*) FROM progress_update WHERE internal").fetchone()
+        version = con.execute("SELECT version_num FROM alembic_version").fetchone()
+        # Tables added since start empty.
+        assert con.execute("SELECT count(*) FROM field_session").fetchone() == (0,)
+        assert con.execute("SELECT count(*) FROM risk").fetchone() == (0,)
     assert after == before
-    assert internal == [(0,), (0,)]  # nothing was internal before the flag existed
+    assert version == (KNOWN_REVISIONS[-1],)
+    assert internal == (internal_before,)  # nothing was internal before the flag existed
     assert [p["title"][:9] for p in info["plans"]] == ["Broxtowe ", "Welwyn Ha"]
     assert any(p.name.startswith(f"old.before-migration-{revision}-") for p in tmp_path.iterdir())
+
+
+def test_every_earlier_schema_has_a_sample_desk():
+    from asbdesk.desk import KNOWN_REVISIONS
+
+    samples = sorted(p.stem.removeprefix("schema-") for p in SAMPLE_DESKS.glob("*.asbdesk"))
+    assert samples == list(KNOWN_REVISIONS[:-1]) == sorted(SAMPLE_EXTRAS)
