@@ -51,4 +51,19 @@ class PlansChanged:
     plan_id: int | None = None
 
 
-Change = NodeChanged | NodeInserted | NodeRemoved | NodeMoved | PlanChanged | PlansChanged
+@dataclass(frozen=True)
+class FieldWorkChanged:
+    """The plan's sessions, indicators or risks changed: their views reload."""
+
+    plan_id: int
+
+
+Change = (
+    NodeChanged
+    | NodeInserted
+    | NodeRemoved
+    | NodeMoved
+    | PlanChanged
+    | PlansChanged
+    | FieldWorkChanged
+)

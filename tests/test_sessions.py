@@ -1,0 +1,158 @@
+"""Field sessions (asbdesk.sessions): logging moves milestones, totals per quarter."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from conftest import TODAY
+from xlsx_helpers import node, plan_id
+
+from asbdesk.plan_tree import PlanTree
+from asbdesk.rag import Status
+from asbdesk.sessions import (
+    DeleteSession,
+    EditSession,
+    LogSession,
+    SessionError,
+    SessionFields,
+    SessionFilter,
+    countable_milestones,
+    places,
+    read_sessions,
+    totals_by_quarter,
+)
+
+
+def milestone(desk, plan, text):
+    return desk.reader.execute(
+        "SELECT m.id, m.done_count, m.target_count FROM milestone m JOIN node n"
+        " ON n.id = m.node_id WHERE n.plan_id = ? AND m.text = ?",
+        (plan, text),
+    ).fetchone()
+
+
+def drop_in(on, place="Stapleford", **kw):
+    return SessionFields(on=on, place=place, officers=("Communities Officer",), **kw)
+
+
+def test_logging_sessions_moves_the_milestone_and_the_suggested_status(demo_desk):
+    plan = plan_id(demo_desk, "Broxtowe")
+    ms, done, target = milestone(demo_desk, plan, "20 x Stapleford")
+    action, _ = node(demo_desk, plan, "1.1")
+    assert (done, target) == (10, 20)
+    before = PlanTree.load(demo_desk.reader, plan, TODAY)
+    item = before.by_id[action]
+    assert (item.delivery.done, item.delivery.target) == (19, 40)
+    assert before.suggestion(item).status is Status.AMBER  # 48 % done, 62 % of the year gone
+
+    logged = []
+    for day in range(1, 8):
+        cmd = LogSession(plan, drop_in(date(2019, 11, day), milestone_id=ms, contacts=3))
+        cmd.do(demo_desk)
+        logged.append(cmd)
+    assert milestone(demo_desk, plan, "20 x Stapleford")[1] == 17
+    after = PlanTree.load(demo_desk.reader, plan, TODAY)
+    assert (after.by_id[action].delivery.done, after.by_id[action].delivery.target) == (26, 40)
+    suggestion = after.suggestion(after.by_id[action])
+    assert suggestion.status is Status.GREEN and "26 of 40 delivered" in suggestion.why
+
+    # Undo takes its one back; redo puts it back; deleting takes it away.
+    logged[-1].undo(demo_desk)
+    assert milestone(demo_desk, plan, "20 x Stapleford")[1] == 16
+    logged[-1].do(demo_desk)
+    assert milestone(demo_desk, plan, "20 x Stapleford")[1] == 17
+    delete = DeleteSession(plan, logged[0].session_id)
+    delete.do(demo_desk)
+    assert milestone(demo_desk, plan, "20 x Stapleford")[1] == 16
+    assert len(read_sessions(demo_desk.reader, plan)) == 6
+    delete.undo(demo_desk)
+    assert milestone(demo_desk, plan, "20 x Stapleford")[1] == 17
+
+    # Moving a session to Eastwood moves its count there.
+    east = milestone(demo_desk, plan, "20 x Eastwood")[0]
+    edit = EditSession(
+        plan, logged[1].session_id, drop_in(date(2019, 11, 2), "Eastwood", milestone_id=east)
+    )
+    edit.do(demo_desk)
+    assert milestone(demo_desk, plan, "20 x Stapleford")[1] == 16
+    assert milestone(demo_desk, plan, "20 x Eastwood")[1] == 10
+    edit.undo(demo_desk)
+    assert milestone(demo_desk, plan, "20 x Stapleford")[1] == 17
+    assert milestone(demo_desk, plan, "20 x Eastwood")[1] == 9
+    assert [s.place for s in read_sessions(demo_desk.reader, plan)].count("Stapleford") == 7
+
+
+def test_totals_per_quarter_split_at_the_financial_year(demo_desk):
+    plan = plan_id(demo_desk, "Broxtowe")
+    for on, contacts, categories in (
+        (date(2019, 1, 1), 4, ("Noise",)),
+        (date(2019, 3, 31), 5, ("Noise", "Street drinking")),
+        (date(2019, 4, 1), 7, ("Litter and rubbish",)),
+        (date(2019, 6, 30), 1, ()),
+        (date(2019, 7, 1), 2, ("Environmental",)),
+    ):
+        LogSession(plan, drop_in(on, contacts=contacts, categories=categories)).do(demo_desk)
+    totals = totals_by_quarter(read_sessions(demo_desk.reader, plan))
+    assert [(t.label, t.sessions, t.contacts) for t in totals] == [
+        ("Q4 2018/19", 2, 9),
+        ("Q1 2019/20", 2, 8),
+        ("Q2 2019/20", 1, 2),
+    ]
+    assert totals[0].categories == {"Noise": 2, "Street drinking": 1}
+    assert totals[1].categories == {"Litter and rubbish": 1}
+
+
+def test_the_list_filters_by_place_kind_period_and_officer(demo_desk):
+    plan = plan_id(demo_desk, "Broxtowe")
+    LogSession(plan, drop_in(date(2019, 10, 1), "Eastwood")).do(demo_desk)
+    LogSession(plan, drop_in(date(2019, 10, 8), "Stapleford", kind="patrol")).do(demo_desk)
+    LogSession(
+        plan,
+        SessionFields(date(2019, 10, 15), "stapleford", officers=("ASB Team",), kind="patrol"),
+    ).do(demo_desk)
+    con = demo_desk.reader
+    assert (
+        places(con, plan) == ["Stapleford", "Eastwood"]
+        or places(con, plan)[0].casefold() == "stapleford"
+    )
+    assert len(read_sessions(con, plan, SessionFilter(place="STAPLEFORD"))) == 2
+    assert len(read_sessions(con, plan, SessionFilter(kind="patrol"))) == 2
+    assert len(read_sessions(con, plan, SessionFilter(officer="asb team"))) == 1
+    oct_8 = SessionFilter(start=date(2019, 10, 2), end=date(2019, 10, 8))
+    assert [s.on for s in read_sessions(con, plan, oct_8)] == [date(2019, 10, 8)]
+    newest = read_sessions(con, plan)[0]
+    assert newest.officers == ("ASB Team",) and newest.kind_word == "Patrol"
+
+
+def test_a_session_that_cannot_be_saved_says_why_and_saves_nothing(demo_desk):
+    plan = plan_id(demo_desk, "Broxtowe")
+    no_count = demo_desk.reader.execute(
+        "SELECT m.id FROM milestone m JOIN node n ON n.id = m.node_id"
+        " WHERE n.plan_id = ? AND m.target_count IS NULL",
+        (plan,),
+    ).fetchone()[0]
+    welwyn_ms = demo_desk.reader.execute(
+        "SELECT m.id FROM milestone m JOIN node n ON n.id = m.node_id WHERE n.plan_id = ?",
+        (plan_id(demo_desk, "Welwyn"),),
+    ).fetchone()
+    cases = [
+        (drop_in(TODAY, " "), "Say where"),
+        (drop_in(TODAY, kind="rave"), "not a kind of session"),
+        (drop_in(TODAY, contacts=-1), "below 0"),
+        (drop_in(TODAY, categories=("Loitering",)), "Not an ASB category: Loitering"),
+        (drop_in(TODAY, milestone_id=no_count), "has no count"),
+    ]
+    if welwyn_ms is not None:
+        cases.append((drop_in(TODAY, milestone_id=welwyn_ms[0]), "not in this plan"))
+    for fields, message in cases:
+        with pytest.raises(SessionError, match=message):
+            LogSession(plan, fields).do(demo_desk)
+    assert read_sessions(demo_desk.reader, plan) == []
+
+
+def test_countable_milestones_say_how_far_they_are(demo_desk):
+    plan = plan_id(demo_desk, "Broxtowe")
+    labels = [m.label for m in countable_milestones(demo_desk.reader, plan)]
+    assert any(label.endswith("20 x Stapleford (10 of 20 done)") for label in labels)
+    assert all("of" in label for label in labels)
