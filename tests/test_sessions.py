@@ -112,10 +112,7 @@ def test_the_list_filters_by_place_kind_period_and_officer(demo_desk):
         SessionFields(date(2019, 10, 15), "stapleford", officers=("ASB Team",), kind="patrol"),
     ).do(demo_desk)
     con = demo_desk.reader
-    assert (
-        places(con, plan) == ["Stapleford", "Eastwood"]
-        or places(con, plan)[0].casefold() == "stapleford"
-    )
+    assert [p.casefold() for p in places(con, plan)] == ["stapleford", "eastwood"]
     assert len(read_sessions(con, plan, SessionFilter(place="STAPLEFORD"))) == 2
     assert len(read_sessions(con, plan, SessionFilter(kind="patrol"))) == 2
     assert len(read_sessions(con, plan, SessionFilter(officer="asb team"))) == 1
