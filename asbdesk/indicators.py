@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass, field
+from datetime import date
+
+from asbdesk.periods import FinancialYear, PeriodError, parse_period
 
 
 @dataclass(frozen=True)
@@ -57,5 +60,15 @@ def read_indicators(con: sqlite3.Connection, plan_id: int) -> list[IndicatorRow]
 
 
 def periods_of(indicators: list[IndicatorRow]) -> list[str]:
-    """Every period any of the indicators has a value for, oldest first."""
-    return sorted({v.period for ind in indicators for v in ind.values})
+    """Every period any of the indicators has a value for, oldest first: by when the
+    period starts (a year before its first quarter), not by its label, so Q3 2024/25
+    comes before Q1 2025/26. Labels that are not periods keep their order, last."""
+    return sorted({v.period for ind in indicators for v in ind.values}, key=_period_order)
+
+
+def _period_order(label: str) -> tuple[int, date, int, str]:
+    try:
+        period = parse_period(label)
+    except PeriodError:
+        return (1, date.max, 0, label)
+    return (0, period.start, 0 if isinstance(period, FinancialYear) else 1, label)

@@ -596,7 +596,10 @@ def _status_of(r: ExportRow) -> Status | None:
 
 def _status_chart(groups: list[tuple[str, list[ExportRow]]], width: float) -> Drawing:
     """A stacked bar per group (the whole plan first), one colour per status, with a key."""
-    bar = 5 * mm
+    # A table's cell padding: the drawing must fit the frame. It must fit a page, too:
+    # with many headings the bars get thinner (down to 1.5 mm) rather than the chart taller.
+    width -= 12
+    bar = max(min(5 * mm, 90 * mm / (len(groups) * 1.6)), 1.5 * mm)
     label_width = 0.3 * width
     height = len(groups) * bar * 1.6 + 16 * mm
     drawing = _drawing(width, height)
@@ -611,7 +614,7 @@ def _status_chart(groups: list[tuple[str, list[ExportRow]]], width: float) -> Dr
     chart.categoryAxis.style = "stacked"
     chart.categoryAxis.categoryNames = [_short(name, 48) for name, _g in reversed(groups)]
     chart.categoryAxis.labels.fontName = FONT
-    chart.categoryAxis.labels.fontSize = 7
+    chart.categoryAxis.labels.fontSize = 7 if bar >= 3 * mm else 5
     chart.categoryAxis.labels.boxAnchor = "e"
     chart.valueAxis.labels.fontName = FONT
     chart.valueAxis.labels.fontSize = 7
@@ -749,7 +752,8 @@ def _travel_story(travel: Travel, width: float, styles: dict[str, ParagraphStyle
 def _indicators(
     indicators: list[IndicatorRow], width: float, styles: dict[str, ParagraphStyle]
 ) -> list[Any]:
-    """A table per indicator group: values per period (the last eight), target, trend."""
+    """A table per indicator group: values per period (as many of the latest as fit: eight
+    on A4 landscape, three on portrait), target, trend."""
     out: list[Any] = [PageBreak(), _p("Indicators", styles["h1"])]
     if not indicators:
         return [*out, _p("The plan has no indicators.", styles["body"])]
@@ -757,9 +761,11 @@ def _indicators(
     for ind in indicators:
         groups.setdefault(ind.group or "Indicators", []).append(ind)
     number = ParagraphStyle("number", parent=styles["body"], alignment=TA_RIGHT)
-    spark, cell_w = 50 * mm, 26 * mm
+    spark = 50 * mm
     for group, members in groups.items():
-        periods = periods_of(members)[-8:]
+        # The latest periods that fit beside a readable name (60 mm) and the trend.
+        periods = periods_of(members)[-max(int((width - 110 * mm) // (18 * mm)) - 1, 1) :]
+        cell_w = min(26 * mm, (width - 60 * mm - spark - 6) / (len(periods) + 1))
         name_w = width - cell_w * (len(periods) + 1) - spark - 6
         rows = []
         for ind in members:

@@ -12,7 +12,7 @@ from xlsx_helpers import node, plan_id
 
 from asbdesk.cli import main
 from asbdesk.commands import AddUpdate
-from asbdesk.models import Node
+from asbdesk.models import Indicator, IndicatorValue, Node
 from asbdesk.periods import Quarter
 from asbdesk.rag import Status
 from asbdesk.report import ReportError, ReportOptions, reporting_period, write_report
@@ -266,3 +266,35 @@ def test_cli_sections_and_my_actions(demo_desk, tmp_path, capsys):
     assert "Colour key" in text and "Exceptions" not in text
     assert main([*base, "--sections", "summary,charts"]) == 1
     assert "No section charts" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("orientation", ["landscape", "portrait"])
+def test_many_headings_and_many_periods_fit_the_page(demo_desk, tmp_path, orientation):
+    """A chart bar per heading and a column per period: 24 headings and 12 quarters still
+    fit A4 either way round, with the latest quarters shown in order."""
+    plan = plan_id(demo_desk, "Broxtowe")
+    quarters = [f"Q{q} {y}/{(y + 1) % 100:02d}" for y in (2016, 2017, 2018) for q in (1, 2, 3, 4)]
+    with demo_desk.transaction() as s:
+        for i in range(24):
+            top = Node(
+                plan_id=plan, parent_id=None, position=50 + i, ref=f"H{i}", title=f"Heading {i}"
+            )
+            s.add(top)
+            s.flush()
+            s.add(
+                Node(plan_id=plan, parent_id=top.id, position=0, ref="1", title="Act", status="red")
+            )
+        ind = Indicator(plan_id=plan, position=99, group="Quarterly", name="Calls", unit="count")
+        s.add(ind)
+        s.flush()
+        for position, label in enumerate(reversed(quarters)):  # stored newest first
+            s.add(
+                IndicatorValue(indicator_id=ind.id, position=position, period=label, value=position)
+            )
+    result = write_report(
+        demo_desk, ReportOptions(plan, orientation=orientation), tmp_path / "r.pdf", today=TODAY
+    )
+    text = flat(text_of(result.path))
+    assert "Heading 23" in text
+    shown = quarters[-8:] if orientation == "landscape" else quarters[-3:]
+    assert f"Indicator {' '.join(shown)} Target Trend" in text
