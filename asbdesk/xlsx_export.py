@@ -795,7 +795,7 @@ def _write_indicator_sheet(wb: Workbook, con: sqlite3.Connection, plan_id: int) 
         head.append(c)
     ws.append(head)
     for ind_id, group, name, unit, direction, target, source in indicators:
-        percent = unit == "%"
+        percent = unit == "percent"
         row: list[Any] = [
             text_cell(ws, group or ""),
             text_cell(ws, name or ""),
@@ -818,12 +818,14 @@ def _write_indicator_sheet(wb: Workbook, con: sqlite3.Connection, plan_id: int) 
 
 
 def _number(ws: Any, value: float | None, percent: bool) -> Any:
+    """A count as it is; a percentage (96 in the desk) as Excel keeps one, 0.96 shown 96%."""
     if value is None:
         return None
-    c = WriteOnlyCell(ws, int(value) if float(value).is_integer() and not percent else value)
     if percent:
-        c.number_format = "0.0%"
-    return c
+        c = WriteOnlyCell(ws, value / 100)
+        c.number_format = "0%" if float(value).is_integer() else "0.0%"
+        return c
+    return WriteOnlyCell(ws, int(value) if float(value).is_integer() else value)
 
 
 def _period_order(heading: str) -> tuple[str, str]:

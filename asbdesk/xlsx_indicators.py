@@ -124,9 +124,15 @@ def read_indicator_tables(grid: Grid) -> IndicatorReading:
     return reading
 
 
+# The columns before the periods of the Indicators sheet asbdesk's Excel export writes.
+EXPORT_COLUMNS = ("Group", "Indicator", "Unit", "Better when", "Target", "Source")
+
+
 def _read_table(grid: Grid, header: int, reading: IndicatorReading) -> int:
     """Reads the table whose period headings are on row `header`; the row after it."""
     texts = _own_texts(grid, header)
+    if [texts.get(c) for c in range(1, 3)] == list(EXPORT_COLUMNS[:2]):
+        return _read_exported(grid, header, texts, reading)
     title = texts.get(1, "")
     above = _own_texts(grid, header - 1) if header > 1 else {}
     if not title and set(above) == {1} and header - 1 not in reading.rows:
@@ -170,6 +176,31 @@ def _read_table(grid: Grid, header: int, reading: IndicatorReading) -> int:
     return row
 
 
+def _read_exported(
+    grid: Grid, header: int, texts: dict[int, str], reading: IndicatorReading
+) -> int:
+    """An asbdesk export's Indicators sheet: one row per indicator under named columns,
+    group and name in the first two; the row after the table."""
+    named = {text: column for column, text in texts.items() if text in EXPORT_COLUMNS}
+    headings = _headings(grid, header)
+    reading.rows.add(header)
+    row = header + 1
+    while row <= grid.height:
+        cells = _own_texts(grid, row)
+        if not cells:
+            break
+        described = {name: cells.get(column, "") for name, column in named.items()}
+        indicator = _read_row(
+            grid, row, described["Indicator"], described["Group"], headings, reading, described
+        )
+        if indicator is not None:
+            indicator["source"] = described.get("Source", "")
+            reading.indicators.append(indicator)
+            reading.rows.add(row)
+        row += 1
+    return row
+
+
 def _read_row(
     grid: Grid,
     row: int,
@@ -177,8 +208,11 @@ def _read_row(
     group: str,
     headings: dict[int, PeriodHeading],
     reading: IndicatorReading,
+    described: dict[str, str] | None = None,
 ) -> dict[str, Any] | None:
-    """The indicator on `row`, or None when it has no label."""
+    """The indicator on `row`, or None when it has no label. `described` holds the
+    columns an asbdesk export writes beside the name (Unit, Better when, Target, Source),
+    which then say what the words would otherwise be read for."""
     cells = {c: grid.cell(row, c) for c in headings}
     cells = {c: cell for c, cell in cells.items() if cell.text}
     if not name:
@@ -211,6 +245,9 @@ def _read_row(
     numbers = [v["value"] for v in typed]
     as_fractions = bool(numbers) and all(abs(n) <= 1 for n in numbers)
     percent = percent or (as_fractions and bool(_RATE.search(words)))
+    if described is not None and described.get("Unit") in ("%", "count"):
+        # asbdesk writes a percentage as Excel keeps one: 0.96, shown 96%.
+        percent = as_fractions = described["Unit"] == "%"
     if percent and as_fractions:
         for v in typed:
             v["value"] = round(v["value"] * 100, 9)
@@ -221,12 +258,29 @@ def _read_row(
     for v in values:
         if isinstance(v["value"], float) and v["value"].is_integer():
             v["value"] = int(v["value"])
+    direction = "higher" if _HIGHER.search(words) else "lower"
+    target = None
+    if described is not None:
+        if described.get("Better when") in ("lower", "higher"):
+            direction = described["Better when"]
+        target = _number(described.get("Target", ""), percent)
     return {
         "group": group,
         "name": name,
         "unit": "percent" if percent else "count",
-        "direction": "higher" if _HIGHER.search(words) else "lower",
-        "target": None,
+        "direction": direction,
+        "target": target,
         "source": "",
         "values": values,
     }
+
+
+def _number(text: str, percent: bool) -> float | None:
+    """A target as the export wrote it: "12", "1,200", "75%" or a fraction "0.75"."""
+    text = text.strip()
+    if not _NUMBER.match(text):
+        return None
+    value = float(text.rstrip("% ").replace(",", ""))
+    if percent and not text.endswith("%") and abs(value) <= 1:
+        value *= 100
+    return int(value) if value.is_integer() else value

@@ -261,17 +261,21 @@ def test_indicators_sheet_has_a_value_per_period(demo_desk, tmp_path):
     ).fetchone()[0]
     assert len(rows) == expected == 7
     values = demo_desk.reader.execute(
-        "SELECT i.name, v.period, v.partial, v.value, v.available FROM indicator_value v"
+        "SELECT i.name, i.unit, v.period, v.partial, v.value, v.available FROM indicator_value v"
         " JOIN indicator i ON i.id = v.indicator_id WHERE i.plan_id = ?",
         (plan,),
     ).fetchall()
     by_name = {r[1]: r for r in rows}
-    for name, period, partial, value, available in values:
+    for name, unit, period, partial, value, available in values:
         heading = f"{period} ({partial})" if partial else period
         cell = by_name[name][head.index(heading)]
         if not available:
             assert cell == "Not yet available"
+        elif unit == "percent":  # 96 in the desk is Excel's 0.96, shown 96%
+            assert by_name[name][2] == "%"
+            assert cell == pytest.approx(value / 100)
         else:
+            assert by_name[name][2] == "count"
             assert cell == pytest.approx(value)
 
 
