@@ -1,4 +1,5 @@
-"""What a desk holds, in brief: its plans, node counts per level, RAG and indicator counts."""
+"""What a desk holds, in brief: its plans, node counts per level, RAG counts, and the
+counts of its indicators, logged sessions and risks (with overdue reviews)."""
 
 from __future__ import annotations
 
@@ -19,9 +20,16 @@ def desk_info(desk: Desk, today: date | None = None) -> dict[str, Any]:
         t = PlanTree.load(con, plan_id, today)
         counts = t.rag_counts()
         per_level = t.level_counts()
-        indicators = con.execute(
-            "SELECT count(*) FROM indicator WHERE plan_id = ?", (plan_id,)
-        ).fetchone()[0]
+        indicators, sessions, contacts, risks, overdue = con.execute(
+            "SELECT (SELECT count(*) FROM indicator WHERE plan_id = :p),"
+            " (SELECT count(*) FROM field_session WHERE plan_id = :p AND deleted_at IS NULL),"
+            " (SELECT coalesce(sum(contacts), 0) FROM field_session"
+            "  WHERE plan_id = :p AND deleted_at IS NULL),"
+            " (SELECT count(*) FROM risk WHERE plan_id = :p AND deleted_at IS NULL),"
+            " (SELECT count(*) FROM risk WHERE plan_id = :p AND deleted_at IS NULL"
+            "  AND review_date < :today)",
+            {"p": plan_id, "today": today.isoformat()},
+        ).fetchone()
         plans.append(
             {
                 "id": plan_id,
@@ -34,9 +42,17 @@ def desk_info(desk: Desk, today: date | None = None) -> dict[str, Any]:
                     "not_set": counts.get(None, 0),
                 },
                 "indicators": indicators,
+                "sessions": sessions,
+                "contacts": contacts,
+                "risks": risks,
+                "risks_overdue_for_review": overdue,
             }
         )
-    return {"desk": str(desk.path), "plans": plans}
+    totals = {
+        key: sum(p[key] for p in plans)
+        for key in ("indicators", "sessions", "contacts", "risks", "risks_overdue_for_review")
+    }
+    return {"desk": str(desk.path), "plans": plans, **totals}
 
 
 def format_info(info: dict[str, Any]) -> str:
@@ -51,4 +67,12 @@ def format_info(info: dict[str, Any]) -> str:
             f"  {plural(list(p['levels'])[-1]).capitalize()} by status: "
             + ", ".join(f"{words.get(k, k.capitalize())} {v}" for k, v in rag.items())
         )
+        field_work = [
+            count(p["indicators"], "indicator"),
+            f"{count(p['sessions'], 'session')} ({count(p['contacts'], 'contact')})",
+            count(p["risks"], "risk"),
+        ]
+        if p["risks_overdue_for_review"]:
+            field_work[-1] += f" ({p['risks_overdue_for_review']} overdue for review)"
+        lines.append("  " + ", ".join(field_work))
     return "\n".join(lines)

@@ -372,9 +372,7 @@ class Risk(Stamped, Base):
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     owner: Mapped[Partner | None] = relationship()
-    actions: Mapped[list[Node]] = relationship(
-        secondary=risk_node, order_by=risk_node.c.position
-    )
+    actions: Mapped[list[Node]] = relationship(secondary=risk_node, order_by=risk_node.c.position)
 
     @property
     def score(self) -> int:

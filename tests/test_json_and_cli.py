@@ -330,10 +330,12 @@ def test_cli_info(demo_desk: Desk, capsys: pytest.CaptureFixture[str]) -> None:
         BROXTOWE,
         "  5 targets, 16 actions",
         BROXTOWE_RAG,
+        "  7 indicators, 23 sessions (251 contacts), 5 risks (1 overdue for review)",
         "",
         WELWYN,
         "  6 commitments, 16 objectives, 38 actions",
         WELWYN_RAG,
+        "  0 indicators, 0 sessions (0 contacts), 0 risks",
     ]
 
 
@@ -356,6 +358,11 @@ def test_cli_info_json(demo_desk: Desk, capsys: pytest.CaptureFixture[str]) -> N
     }
     assert wh["rag"]["red"] == 8
     assert sum(wh["rag"].values()) == 38
+    # The demo's field work: Broxtowe's 19 drop-ins and 4 other sessions, its risk register.
+    field_work = ("indicators", "sessions", "contacts", "risks", "risks_overdue_for_review")
+    assert [brox[k] for k in field_work] == [7, 23, 251, 5, 1]
+    assert [wh[k] for k in field_work] == [0, 0, 0, 0, 0]
+    assert [info[k] for k in field_work] == [7, 23, 251, 5, 1]
     assert info == desk_info(demo_desk)
 
 
