@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from copy import copy
 from dataclasses import dataclass, field
@@ -48,6 +48,7 @@ from asbdesk.outfile import output_path, written_whole
 from asbdesk.periods import format_date
 from asbdesk.plan_tree import PlanTree, TreeItem
 from asbdesk.rag import Status
+from asbdesk.sessions import KINDS, read_sessions, totals_by_quarter
 from asbdesk.words import count, level_name
 
 ProgressFn = Callable[[int, int], None]  # (done, total); raising in it cancels the export
@@ -79,7 +80,7 @@ class ExportOptions:
     officer: str = ""  # actions led by this officer or department
     statuses: frozenset[Status | None] | None = None  # None: every status
     for_partners: bool = True  # "Your update", a status dropdown, locked cells, new rows
-    indicators: bool = True
+    indicators: bool = True  # the indicators sheet, and the sessions' totals per quarter
 
 
 @dataclass
@@ -482,6 +483,7 @@ def write_workbook(
     _write_key_sheet(wb, table)
     if options.indicators:
         _write_indicator_sheet(wb, desk.reader, options.plan_id)
+        _write_sessions_sheet(wb, desk.reader, options.plan_id)
     meta = {
         "format": FORMAT,
         "version": VERSION,
@@ -815,6 +817,43 @@ def _write_indicator_sheet(wb: Workbook, con: sqlite3.Connection, plan_id: int) 
             else:
                 row.append(_number(ws, found[0], percent))
         ws.append(row)
+
+
+def _write_sessions_sheet(wb: Workbook, con: sqlite3.Connection, plan_id: int) -> None:
+    """Field work in totals per quarter: sessions of each kind, contacts, the ASB
+    categories raised. Totals only: a session's notes and names stay in the desk."""
+    rows = read_sessions(con, plan_id)
+    if not rows:
+        return
+    kinds = [k for k in KINDS if any(r.kind == k for r in rows)]
+    ws = wb.create_sheet("Sessions")
+    head = ["Quarter", "Sessions", *(KINDS[k] for k in kinds), "Contacts", "ASB categories raised"]
+    for i, w in enumerate([14, 10, *[11] * len(kinds), 10, 80], 1):
+        ws.column_dimensions[get_column_letter(i)].width = w
+    ws.freeze_panes = "B2"
+    cells = []
+    for text in head:
+        c = text_cell(ws, text)
+        c.font = Font(bold=True, color="FFFFFF")
+        c.fill = _HEADER_FILL
+        c.alignment = _WRAP
+        cells.append(c)
+    ws.append(cells)
+    for totals in [*totals_by_quarter(rows), None]:
+        q = None if totals is None else totals.quarter
+        group = rows if q is None else [r for r in rows if q.start <= r.on <= q.end]
+        label = "Total" if totals is None else totals.label
+        categories = Counter(c for r in group for c in r.categories)
+        line: list[Any] = [
+            text_cell(ws, label),
+            len(group),
+            *(sum(r.kind == k for r in group) for k in kinds),
+            sum(r.contacts for r in group),
+            text_cell(ws, ", ".join(f"{name} {n}" for name, n in categories.most_common())),
+        ]
+        if totals is None:
+            line[0].font = Font(bold=True)
+        ws.append(line)
 
 
 def _number(ws: Any, value: float | None, percent: bool) -> Any:

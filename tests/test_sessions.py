@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import zipfile
+from dataclasses import replace
 from datetime import date
 
 import pytest
 from conftest import TODAY
+from openpyxl import load_workbook
 from xlsx_helpers import node, plan_id
 
 from asbdesk.plan_tree import PlanTree
@@ -22,6 +25,7 @@ from asbdesk.sessions import (
     read_sessions,
     totals_by_quarter,
 )
+from asbdesk.xlsx_export import ExportOptions, write_workbook
 
 
 def milestone(desk, plan, text):
@@ -155,3 +159,32 @@ def test_countable_milestones_say_how_far_they_are(demo_desk):
     labels = [m.label for m in countable_milestones(demo_desk.reader, plan)]
     assert any(label.endswith("20 x Stapleford (10 of 20 done)") for label in labels)
     assert all("of" in label for label in labels)
+
+
+def test_session_totals_go_into_the_excel_export(demo_desk, tmp_path):
+    plan = plan_id(demo_desk, "Welwyn")
+    path = tmp_path / "w.xlsx"
+    write_workbook(demo_desk, ExportOptions(plan, for_partners=False), path, today=TODAY)
+    assert "Sessions" not in load_workbook(path).sheetnames  # none logged: no sheet
+    for on, kind, contacts, categories in (
+        (date(2019, 3, 31), "drop-in", 4, ("Noise",)),
+        (date(2019, 4, 1), "patrol", 7, ("Noise", "Begging")),
+        (date(2019, 4, 2), "drop-in", 2, ()),
+    ):
+        fields = SessionFields(on, "Hatfield", kind, ("ASB Team",), ("HPFT",), contacts)
+        LogSession(plan, replace(fields, categories=categories, notes="Mr X at no. 4")).do(
+            demo_desk
+        )
+    write_workbook(demo_desk, ExportOptions(plan), path, today=TODAY)
+    rows = list(load_workbook(path)["Sessions"].iter_rows(values_only=True))
+    assert rows == [
+        ("Quarter", "Sessions", "Drop-in", "Patrol", "Contacts", "ASB categories raised"),
+        ("Q4 2018/19", 1, 1, 0, 4, "Noise 1"),
+        ("Q1 2019/20", 2, 1, 1, 9, "Begging 1, Noise 1"),
+        ("Total", 3, 2, 1, 13, "Noise 2, Begging 1"),
+    ]
+    # Totals only: what was said at a session stays in the desk.
+    with zipfile.ZipFile(path) as z:
+        assert not any(b"Mr X" in z.read(name) for name in z.namelist())
+    write_workbook(demo_desk, ExportOptions(plan, indicators=False), path, today=TODAY)
+    assert "Sessions" not in load_workbook(path).sheetnames

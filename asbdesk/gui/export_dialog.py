@@ -132,7 +132,9 @@ class ExportDialog(QDialog):
         self.indicators_check.setEnabled(has_indicators)
         self.indicators_check.setChecked(has_indicators)
         if not has_indicators:
-            self.indicators_check.setText("&Include the plan's indicators (it has none)")
+            self.indicators_check.setText(
+                "&Include the plan's indicators and session totals (it has none)"
+            )
         self.file_edit.textEdited.connect(self._name_typed)
         self.file_edit.textChanged.connect(self._enable_export)
         self.file_edit.setText(str(self._default_path()))
@@ -197,7 +199,9 @@ class ExportDialog(QDialog):
 
     def _has_indicators(self) -> bool:
         found = self.desk.reader.execute(
-            "SELECT 1 FROM indicator WHERE plan_id = ? LIMIT 1", (self.plan_id,)
+            "SELECT 1 FROM indicator WHERE plan_id = :p UNION ALL SELECT 1 FROM field_session"
+            " WHERE plan_id = :p AND deleted_at IS NULL LIMIT 1",
+            {"p": self.plan_id},
         ).fetchone()
         return found is not None
 
