@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -40,6 +41,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     KeepTogether,
     PageBreak,
+    PageBreakIfNotEmpty,
     Paragraph,
     SimpleDocTemplate,
     Spacer,
@@ -59,6 +61,18 @@ from asbdesk.periods import (
     parse_period,
 )
 from asbdesk.rag import Status, count_statuses
+from asbdesk.risks import (
+    BANDS,
+    LIKELIHOOD_WORDS,
+    SCALE,
+    SEVERITY_WORDS,
+    RiskRow,
+    band,
+    heat_map,
+    read_risks,
+)
+from asbdesk.sessions import KINDS as SESSION_KINDS
+from asbdesk.sessions import SessionFilter, read_sessions, totals_by_quarter
 from asbdesk.words import count
 from asbdesk.xlsx_export import ExportOptions, ExportRow, ExportTable, read_table
 
@@ -71,6 +85,8 @@ SECTION_NAMES = {
     "exceptions": "Exceptions: red and amber actions",
     "due": "Overdue, and due next quarter",
     "indicators": "Indicators, with a trend chart each",
+    "sessions": "Field work: sessions and contacts per quarter",
+    "risks": "Risk register, with its heat map",
     "key": "Colour key",
 }
 SECTIONS = tuple(SECTION_NAMES)
@@ -380,7 +396,7 @@ def _committee_story(
             story.append(_p(_label(top), styles["h2"]))
             story.append(_plan_table(_subtree(table.rows, top), table.level_names, width, styles))
     if "exceptions" in sections:
-        story.append(PageBreak())
+        story.append(PageBreakIfNotEmpty())
         story.append(_p("Exceptions: red and amber actions", styles["h1"]))
         if not exceptions:
             story.append(_p("No action is red or amber.", styles["body"]))
@@ -414,6 +430,10 @@ def _committee_story(
         story += _due(actions, today, width, styles)
     if "indicators" in sections:
         story += _indicators(read_indicators(desk.reader, options.plan_id), width, styles)
+    if "sessions" in sections:
+        story += _sessions(desk, options, width, styles)
+    if "risks" in sections:
+        story += _risks(read_risks(desk.reader, options.plan_id, today), today, width, styles)
     if "key" in sections:
         story.append(Spacer(1, 6 * mm))
         rows, fills = [], []
@@ -583,7 +603,7 @@ def _summary(
         Spacer(1, 5 * mm),
         _status_chart(groups, width),
         *_travel_story(travel, width, styles),
-        PageBreak(),
+        PageBreakIfNotEmpty(),
     ]
 
 
@@ -754,7 +774,7 @@ def _indicators(
 ) -> list[Any]:
     """A table per indicator group: values per period (as many of the latest as fit: eight
     on A4 landscape, three on portrait), target, trend."""
-    out: list[Any] = [PageBreak(), _p("Indicators", styles["h1"])]
+    out: list[Any] = [PageBreakIfNotEmpty(), _p("Indicators", styles["h1"])]
     if not indicators:
         return [*out, _p("The plan has no indicators.", styles["body"])]
     groups: dict[str, list[IndicatorRow]] = {}
@@ -839,6 +859,151 @@ def _trend(ind: IndicatorRow, periods: list[str], width: float, height: float) -
         fill = colors.white if partial else ink
         drawing.add(Circle(x, y, 1.4, fillColor=fill, strokeColor=ink, strokeWidth=0.7))
     return drawing
+
+
+def _sessions(
+    desk: Desk, options: ReportOptions, width: float, styles: dict[str, ParagraphStyle]
+) -> list[Any]:
+    """Field work per quarter: sessions of each kind, contacts, ASB categories raised
+    (an officer's own sessions when the report is for one officer)."""
+    rows = read_sessions(desk.reader, options.plan_id, SessionFilter(officer=options.officer))
+    out: list[Any] = [PageBreakIfNotEmpty(), _p("Field work", styles["h1"])]
+    if not rows:
+        return [*out, _p("No sessions have been logged for this plan.", styles["body"])]
+    first = min(r.on for r in rows)
+    who = f" by {options.officer}" if options.officer else ""
+    out.append(
+        _p(
+            f"{count(len(rows), 'session')}{who} since {format_date(first)}, with"
+            f" {count(sum(r.contacts for r in rows), 'contact')}.",
+            styles["body"],
+        )
+    )
+    kinds = [k for k in SESSION_KINDS if any(r.kind == k for r in rows)]
+    number = ParagraphStyle("count", parent=styles["body"], alignment=TA_RIGHT)
+    data, bold = [], []
+    for totals in [*totals_by_quarter(rows), None]:
+        q = None if totals is None else totals.quarter
+        group = rows if q is None else [r for r in rows if q.start <= r.on <= q.end]
+        categories = Counter(c for r in group for c in r.categories)
+        style = styles["bold"] if q is None else styles["body"]
+        data.append(
+            [
+                _p("Total" if q is None else q.label, style),
+                _p(len(group), number),
+                *(_p(sum(r.kind == k for r in group), number) for k in kinds),
+                _p(sum(r.contacts for r in group), number),
+                _p(", ".join(f"{c} {n}" for c, n in categories.most_common()), styles["body"]),
+            ]
+        )
+    bold.append(len(data))
+    out += [
+        Spacer(1, 3 * mm),
+        _table(
+            [
+                "Quarter",
+                "Sessions",
+                *(SESSION_KINDS[k] for k in kinds),
+                "Contacts",
+                "ASB categories raised",
+            ],
+            data,
+            _widths(width, 24 * mm, 18 * mm, *[21 * mm] * len(kinds), 18 * mm, 1.0),
+            styles,
+            bold_rows=bold,
+        ),
+    ]
+    return out
+
+
+def _risks(
+    risks: list[RiskRow], today: date, width: float, styles: dict[str, ParagraphStyle]
+) -> list[Any]:
+    """The risk register: its 5 × 5 heat map, then each risk, highest score first."""
+    out: list[Any] = [PageBreakIfNotEmpty(), _p("Risk register", styles["h1"])]
+    if not risks:
+        return [*out, _p("The plan has no risks in its register.", styles["body"])]
+    overdue = sum(r.overdue for r in risks)
+    out.append(
+        _p(
+            f"{count(len(risks), 'risk')}, scored severity × likelihood (1 to 5 each);"
+            f" {count(overdue, 'review')} overdue at {format_date(today)}.",
+            styles["body"],
+        )
+    )
+    grid = heat_map(risks)
+    centre = ParagraphStyle("centre", parent=styles["body"], alignment=TA_CENTER)
+    cells: list[list[Any]] = []
+    commands: list[tuple[Any, ...]] = []
+    for row, severity in enumerate(reversed(SCALE)):
+        line: list[Any] = [_p(f"{severity} {SEVERITY_WORDS[severity]}", styles["body"])]
+        for column, likelihood in enumerate(SCALE, start=1):
+            n = len(grid[(severity, likelihood)])
+            name, colour = band(severity * likelihood)
+            ink = "white" if severity * likelihood >= 10 else "black"
+            line.append(Paragraph(f'<font color="{ink}"><b>{n}</b></font>' if n else "", centre))
+            commands.append(("BACKGROUND", (column, row), (column, row), colors.HexColor(colour)))
+        cells.append(line)
+    cells.append(["", *(_p(f"{lk} {LIKELIHOOD_WORDS[lk]}", centre) for lk in SCALE)])
+    heat = Table(cells, colWidths=[30 * mm, *[20 * mm] * 5], rowHeights=[9 * mm] * 5 + [None])
+    heat.setStyle(
+        TableStyle(
+            [
+                *commands,
+                ("GRID", (1, 0), (-1, 4), 0.6, colors.white),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("FONTNAME", (0, 0), (-1, -1), FONT),
+            ]
+        )
+    )
+    key = ", ".join(f"{name} {low}+" for low, name, _c in reversed(BANDS))
+    out.append(
+        KeepTogether(
+            [
+                Spacer(1, 3 * mm),
+                _p(
+                    "Severity (down) against likelihood (across): risks in each cell",
+                    styles["bold"],
+                ),
+                heat,
+                _p(f"Bands by score: {key}.", styles["body"]),
+            ]
+        )
+    )
+    data, fills = [], []
+    for i, r in enumerate(risks, start=1):
+        name, colour = band(r.score)
+        review = format_date(r.review_date) if r.review_date else "None set"
+        if r.overdue:
+            review = f"<b>{review} – overdue</b>"
+        score = ParagraphStyle(
+            f"score-{name}",
+            parent=styles["status"],
+            textColor=colors.white if r.score >= 10 else colors.black,
+        )
+        data.append(
+            [
+                _p(f"{r.score} {name}", score),
+                _p(r.description, styles["body"]),
+                _p(f"{r.severity} {SEVERITY_WORDS[r.severity]}", styles["body"]),
+                _p(f"{r.likelihood} {LIKELIHOOD_WORDS[r.likelihood]}", styles["body"]),
+                _p(r.owner, styles["body"]),
+                Paragraph(review, styles["body"]),
+                _p("\n".join(label for _id, label in r.actions), styles["body"]),
+            ]
+        )
+        fills.append((0, i, colors.HexColor(colour)))
+    out += [
+        Spacer(1, 4 * mm),
+        _table(
+            ["Score", "Risk", "Severity", "Likelihood", "Owner", "Review by", "Mitigating actions"],
+            data,
+            _widths(width, 22 * mm, 0.4, 22 * mm, 24 * mm, 28 * mm, 24 * mm, 0.4),
+            styles,
+            fills,
+        ),
+    ]
+    return out
 
 
 def _due(

@@ -16,6 +16,7 @@ from asbdesk.models import Indicator, IndicatorValue, Node
 from asbdesk.periods import Quarter
 from asbdesk.rag import Status
 from asbdesk.report import ReportError, ReportOptions, reporting_period, write_report
+from asbdesk.risks import SEVERITY_WORDS, band, heat_map, read_risks
 
 
 def text_of(path) -> str:
@@ -298,3 +299,46 @@ def test_many_headings_and_many_periods_fit_the_page(demo_desk, tmp_path, orient
     assert "Heading 23" in text
     shown = quarters[-8:] if orientation == "landscape" else quarters[-3:]
     assert f"Indicator {' '.join(shown)} Target Trend" in text
+
+
+def test_field_work_and_the_risk_register_are_in_the_report(demo_desk, tmp_path):
+    plan = plan_id(demo_desk, "Broxtowe")
+    result = write_report(
+        demo_desk,
+        ReportOptions(plan, sections=("sessions", "risks")),
+        tmp_path / "r.pdf",
+        today=date(2027, 1, 1),  # after two of the demo risks' review dates
+    )
+    text = flat(text_of(result.path))
+    assert "Field work 23 sessions since 03/04/2019, with 251 contacts." in text
+    # The quarters' totals: the demo's 19 drop-ins, 2 roadshows, a patrol and a litter pick.
+    assert "Quarter Sessions Drop-in Roadshow Patrol Litter pick Contacts" in text
+    assert "Q1 2019/20 9 8 1 95 Nuisance 6" in text
+    assert "Total 23 19 2 1 1 251 Nuisance 13" in text
+    assert "Risk register 5 risks" in text
+    risks = read_risks(demo_desk.reader, plan, date(2027, 1, 1))
+    overdue = [r for r in risks if r.overdue]
+    assert f"{len(overdue)} reviews overdue at 01/01/2027" in text
+    assert text.count("– overdue") == len(overdue) >= 1
+    # The heat map: a count in each filled cell, row by row from severity 5 down.
+    heat = text[text.index("risks in each cell") + 18 : text.index("1 Rare")]
+    for severity, word in SEVERITY_WORDS.items():
+        heat = heat.replace(f"{severity} {word}", "|")
+    cells = [[int(n) for n in row.split()] for row in heat.split("|")[1:]]
+    expected = [
+        [len(heat_map(risks)[(sev, lk)]) for lk in range(1, 6) if heat_map(risks)[(sev, lk)]]
+        for sev in (5, 4, 3, 2, 1)
+    ]
+    assert cells == expected and sum(map(sum, cells)) == 5
+    for r in risks:
+        assert f"{r.score} {band(r.score)[0]} {r.description[:20]}" in text
+    welwyn = write_report(
+        demo_desk,
+        ReportOptions(plan_id(demo_desk, "Welwyn"), sections=("sessions", "risks")),
+        tmp_path / "w.pdf",
+        today=TODAY,
+    )
+    text = flat(text_of(welwyn.path))
+    assert "No sessions have been logged for this plan." in text
+    assert "The plan has no risks in its register." in text
+    assert welwyn.pages == 3  # cover, field work, risks: no empty page between
