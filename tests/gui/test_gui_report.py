@@ -139,7 +139,7 @@ def test_every_choice_reaches_the_report(welwyn, qtbot, monkeypatch, tmp_path):
         partner=POLICE,
         statuses=frozenset({Status.RED, Status.AMBER}),
         orientation="portrait",
-        sections=("summary", "plan", "exceptions", "key"),
+        sections=("summary", "plan", "exceptions", "sessions", "risks", "key"),
         prepared_by="Jo Bloggs, ASB Co-ordinator",
         kind="committee",
     )
