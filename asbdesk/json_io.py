@@ -23,6 +23,7 @@ from asbdesk.models import (
     Base,
     Department,
     ExtraField,
+    FieldSession,
     Indicator,
     IndicatorValue,
     Milestone,
@@ -30,16 +31,23 @@ from asbdesk.models import (
     Officer,
     Partner,
     Plan,
+    Risk,
     Update,
     node_officer,
     node_partner,
     utcnow,
 )
 from asbdesk.rag import DEFAULT_COLOUR_KEY, Status
+from asbdesk.risks import RiskError, RiskFields
+from asbdesk.risks import write as write_risk
+from asbdesk.sessions import SessionError, SessionFields
+from asbdesk.sessions import write as write_session
 from asbdesk.who import current_user
 
 FORMAT = "asbdesk-desk"
-VERSION = 1
+# 2: internal updates and fields, field sessions and the risk register (an older asbdesk
+# reading a version 2 file would share what is internal and drop the field work).
+VERSION = 2
 
 
 class FormatError(ValueError):
@@ -79,6 +87,12 @@ def _count(value: Any, where: str) -> int | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise FormatError(f"{where}: milestone count {value!r} is not a whole number of 0 or more.")
+    return value
+
+
+def _contacts(value: Any, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise FormatError(f"{where}: contacts {value!r} is not a whole number of 0 or more.")
     return value
 
 
@@ -222,7 +236,56 @@ def export_plan(s: Session, plan: Plan) -> dict[str, Any]:
             for ind in plan.indicators
         ],
         "children": _nest(children, node_dict),
+        "sessions": _export_sessions(s, plan),
+        "risks": _export_risks(s, plan),
     }
+
+
+def _export_sessions(s: Session, plan: Plan) -> list[dict[str, Any]]:
+    sessions = s.scalars(
+        select(FieldSession)
+        .where(FieldSession.plan_id == plan.id, FieldSession.deleted_at.is_(None))
+        .options(selectinload(FieldSession.officers), selectinload(FieldSession.partners))
+        .order_by(FieldSession.date, FieldSession.id)
+    ).all()
+    return [
+        {
+            "uuid": f.uuid,
+            "date": _iso(f.date),
+            "place": f.place,
+            "kind": f.kind,
+            "officers": [o.name for o in f.officers],
+            "partners": [p.name for p in f.partners],
+            "contacts": f.contacts,
+            "categories": list(f.categories),
+            "notes": f.notes,
+            "follow_ups": f.follow_ups,
+            "counts_towards": f.milestone.uuid
+            if f.milestone is not None and f.milestone.deleted_at is None
+            else None,
+        }
+        for f in sessions
+    ]
+
+
+def _export_risks(s: Session, plan: Plan) -> list[dict[str, Any]]:
+    risks = s.scalars(
+        select(Risk)
+        .where(Risk.plan_id == plan.id, Risk.deleted_at.is_(None))
+        .order_by(Risk.position, Risk.id)
+    ).all()
+    return [
+        {
+            "uuid": r.uuid,
+            "description": r.description,
+            "severity": r.severity,
+            "likelihood": r.likelihood,
+            "owner": r.owner.name if r.owner else None,
+            "review_date": _iso(r.review_date),
+            "actions": [n.uuid for n in r.actions if n.deleted_at is None],
+        }
+        for r in risks
+    ]
 
 
 def _nest(
@@ -283,7 +346,80 @@ def import_plan(
     s.flush()
     import_indicators(s, plan, data.get("indicators") or [], 0)
     import_nodes(s, plan, data.get("children") or [], 0, progress)
+    import_field_work(s, plan, data)
     return plan
+
+
+def import_field_work(s: Session, plan: Plan, data: dict[str, Any]) -> None:
+    """The plan's sessions and risks (after its nodes: they refer to milestones and
+    actions by UUID). A session's count is already in its milestone's done count."""
+    sessions, risks = data.get("sessions") or [], data.get("risks") or []
+    if not isinstance(sessions, list) or not isinstance(risks, list):
+        raise FormatError("A plan's 'sessions' and 'risks' must be lists.")
+    if not sessions and not risks:
+        return
+    milestones = dict(
+        s.execute(
+            select(Milestone.uuid, Milestone.id).join(Node).where(Node.plan_id == plan.id)
+        ).all()
+    )
+    nodes = dict(s.execute(select(Node.uuid, Node.id).where(Node.plan_id == plan.id)).all())
+    for i, f in enumerate(sessions, start=1):
+        where = f"session {i}"
+        if not isinstance(f, dict):
+            raise FormatError(f"{where} must be an object.")
+        on = _date(f.get("date"), where)
+        if on is None:
+            raise FormatError(f"{where} has no date.")
+        counts_towards = f.get("counts_towards")
+        if counts_towards is not None and counts_towards not in milestones:
+            raise FormatError(f"{where} counts towards a milestone that is not in the plan.")
+        fields = SessionFields(
+            on=on,
+            place=str(f.get("place", "")),
+            kind=str(f.get("kind", "drop-in")),
+            officers=tuple(_names(f, "officers", where)),
+            partners=tuple(_names(f, "partners", where)),
+            contacts=_contacts(f.get("contacts", 0), where),
+            categories=tuple(str(c) for c in f.get("categories") or []),
+            notes=str(f.get("notes", "")),
+            follow_ups=str(f.get("follow_ups", "")),
+            milestone_id=milestones.get(counts_towards) if counts_towards else None,
+        )
+        try:
+            fields = fields.checked()
+        except SessionError as exc:
+            raise FormatError(f"{where}: {exc}") from None
+        record = FieldSession(plan_id=plan.id, date=on)
+        if f.get("uuid"):
+            record.uuid = str(f["uuid"])
+        s.add(record)
+        s.flush()
+        write_session(s, record, fields)
+    for i, r in enumerate(risks, start=1):
+        where = f"risk {i}"
+        if not isinstance(r, dict):
+            raise FormatError(f"{where} must be an object.")
+        actions = r.get("actions") or []
+        if not isinstance(actions, list) or any(a not in nodes for a in actions):
+            raise FormatError(f"{where} names a mitigating action that is not in the plan.")
+        try:
+            risk_fields = RiskFields(
+                str(r.get("description", "")),
+                r.get("severity", 0),  # checked: a whole number from 1 to 5
+                r.get("likelihood", 0),
+                str(r.get("owner") or ""),
+                _date(r.get("review_date"), where),
+                tuple(nodes[a] for a in actions),
+            ).checked()
+        except RiskError as exc:
+            raise FormatError(f"{where}: {exc}") from None
+        risk = Risk(plan_id=plan.id, position=i)
+        if r.get("uuid"):
+            risk.uuid = str(r["uuid"])
+        s.add(risk)
+        s.flush()
+        write_risk(s, risk, risk_fields)
 
 
 def import_indicators(s: Session, plan: Plan, indicators: list[dict[str, Any]], start: int) -> None:

@@ -58,7 +58,7 @@ class RiskFields:
         if not description:
             raise RiskError("Describe the risk.")
         for name, value in (("Severity", self.severity), ("Likelihood", self.likelihood)):
-            if value not in SCALE:
+            if isinstance(value, bool) or not isinstance(value, int) or value not in SCALE:
                 raise RiskError(f"{name} runs from 1 to 5, not {value}.")
         return replace(
             self,
@@ -72,7 +72,8 @@ class RiskFields:
         return self.severity * self.likelihood
 
 
-def _write(s: Session, risk: Risk, f: RiskFields) -> None:
+def write(s: Session, risk: Risk, f: RiskFields) -> None:
+    """Set a risk record to `f` (checked), its owner and mitigating actions included."""
     risk.description = f.description
     risk.severity = f.severity
     risk.likelihood = f.likelihood
@@ -114,7 +115,7 @@ class AddRisk:
                 risk = Risk(plan_id=self.plan_id, position=(last or 0) + 1)
                 s.add(risk)
                 s.flush()
-                _write(s, risk, f)
+                write(s, risk, f)
                 self.risk_id = risk.id
             else:
                 again = s.get(Risk, self.risk_id)
@@ -162,7 +163,7 @@ class EditRisk:
             if self._old is None:
                 self.fields = self.fields.checked()
                 self._old = _fields(s, risk)
-            _write(s, risk, self.fields)
+            write(s, risk, self.fields)
         return [FieldWorkChanged(self.plan_id)]
 
     def undo(self, desk: Desk) -> list[Change]:
@@ -170,7 +171,7 @@ class EditRisk:
         with desk.transaction() as s:
             risk = s.get(Risk, self.risk_id)
             assert risk is not None
-            _write(s, risk, self._old)
+            write(s, risk, self._old)
         return [FieldWorkChanged(self.plan_id)]
 
 

@@ -120,7 +120,8 @@ class SessionFields:
         )
 
 
-def _write(s: Session, record: FieldSession, f: SessionFields) -> None:
+def write(s: Session, record: FieldSession, f: SessionFields) -> None:
+    """Set a session record to `f` (checked), its officers and partners included."""
     record.date = f.on
     record.place = f.place
     record.kind = f.kind
@@ -197,7 +198,7 @@ class LogSession:
                 record = FieldSession(plan_id=self.plan_id, date=f.on)
                 s.add(record)
                 s.flush()
-                _write(s, record, f)
+                write(s, record, f)
                 self.fields, self.session_id = f, record.id
             else:
                 again = s.get(FieldSession, self.session_id)
@@ -262,7 +263,7 @@ class EditSession:
                 _check_milestone(s, self.plan_id, f.milestone_id)
                 self._old = _fields(s, record)
             before = record.milestone_id
-            _write(s, record, f)
+            write(s, record, f)
             if before != f.milestone_id and record.deleted_at is None:
                 _count(s, before, -1, changes)
                 _count(s, f.milestone_id, +1, changes)

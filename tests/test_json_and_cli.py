@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import re
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -155,7 +157,7 @@ def test_export_import_export_gives_the_same_plans(demo_desk: Desk, desk: Desk) 
 def test_export_header(demo_desk: Desk) -> None:
     data = export_desk(demo_desk)
     assert data["format"] == "asbdesk-desk"
-    assert data["version"] == 1
+    assert data["version"] == 2
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", data["exported_at"])
 
 
@@ -178,7 +180,9 @@ def documented_keys() -> dict[str, set[str]]:
 
 def test_docs_list_the_sections_we_check() -> None:
     keys = documented_keys()
-    assert {"PLAN", "NODE", "MILESTONE", "UPDATE", "INDICATOR", "VALUE"} <= set(keys)
+    assert {"PLAN", "NODE", "MILESTONE", "UPDATE", "INDICATOR", "VALUE", "SESSION", "RISK"} <= set(
+        keys
+    )
     assert {"start_date", "end_date", "thresholds"} <= keys["PLAN"]
     assert {"period", "value", "partial", "available"} == keys["VALUE"]
 
@@ -212,6 +216,13 @@ def test_export_has_every_documented_key(demo_desk: Desk) -> None:
         assert keys["INDICATOR"] <= set(ind)
         for v in ind["values"]:
             assert keys["VALUE"] <= set(v)
+    broxtowe = data["plans"][0]
+    assert len(broxtowe["sessions"]) == 23 and len(broxtowe["risks"]) == 5
+    for session in broxtowe["sessions"]:
+        assert keys["SESSION"] <= set(session)
+    for risk in broxtowe["risks"]:
+        assert keys["RISK"] <= set(risk)
+    assert sum(bool(f["counts_towards"]) for f in broxtowe["sessions"]) == 19
     # The level is written by the plan's own names.
     welwyn = data["plans"][1]
     assert exported_node(welwyn, "1", "1.3", "b)")["level"] == "Action"
@@ -446,3 +457,56 @@ def test_python_m_asbdesk_runs_the_command_line(demo_desk: Desk) -> None:
     lines = result.stdout.splitlines()
     assert lines[1] == "Plans: 2"
     assert BROXTOWE_RAG in lines
+
+
+def test_field_work_survives_export_and_import_and_counts_once(demo_desk: Desk, desk: Desk) -> None:
+    from asbdesk.risks import read_risks
+    from asbdesk.sessions import read_sessions
+
+    brox = export_desk(demo_desk)["plans"][0]
+    import_all(desk, [brox])
+    plan = desk.reader.execute("SELECT id FROM plan").fetchone()[0]
+    old_plan = demo_desk.reader.execute("SELECT id FROM plan ORDER BY position").fetchone()[0]
+    today = date(2019, 11, 15)
+
+    def strip(rows: list[Any]) -> list[Any]:
+        return [dataclasses.replace(r, id=0) for r in rows]
+
+    sessions = strip(read_sessions(desk.reader, plan))
+    assert sessions == strip(read_sessions(demo_desk.reader, old_plan))
+    risks = [
+        dataclasses.replace(r, id=0, actions=tuple(a for _i, a in r.actions))
+        for r in read_risks(desk.reader, plan, today)
+    ]
+    assert risks == [
+        dataclasses.replace(r, id=0, actions=tuple(a for _i, a in r.actions))
+        for r in read_risks(demo_desk.reader, old_plan, today)
+    ]
+    # The drop-ins' counts came with the milestones, and were not added again.
+    done = desk.reader.execute(
+        "SELECT text, done_count FROM milestone WHERE text LIKE '20 x %' ORDER BY text"
+    ).fetchall()
+    assert done == [("20 x Eastwood", 9), ("20 x Stapleford", 10)]
+
+
+@pytest.mark.parametrize(
+    ("part", "change", "message"),
+    [
+        ("sessions", {"kind": "rave"}, "session 1: 'rave' is not a kind of session"),
+        ("sessions", {"date": None}, "session 1 has no date"),
+        ("sessions", {"counts_towards": "no-such-uuid"}, "session 1 counts towards a milestone"),
+        ("sessions", {"contacts": -2}, "session 1: contacts -2 is not a whole number"),
+        ("risks", {"severity": 7}, "risk 1: Severity runs from 1 to 5, not 7"),
+        ("risks", {"likelihood": "3"}, "risk 1: Likelihood runs from 1 to 5"),
+        ("risks", {"actions": ["no-such-uuid"]}, "risk 1 names a mitigating action"),
+    ],
+)
+def test_import_refuses_bad_field_work_and_writes_nothing(
+    demo_desk: Desk, desk: Desk, part: str, change: dict[str, Any], message: str
+) -> None:
+    brox = export_desk(demo_desk)["plans"][0]
+    brox[part][0].update(change)
+    with pytest.raises(FormatError, match=re.escape(message)):
+        import_all(desk, [brox])
+    assert desk.reader.execute("SELECT count(*) FROM plan").fetchone() == (0,)
+    assert desk.reader.execute("SELECT count(*) FROM field_session").fetchone() == (0,)
