@@ -93,3 +93,22 @@ def put(key: str, value: object) -> None:
     data = _read()
     data[key] = value
     _write(data)
+
+
+def last_session() -> tuple[str, str, list[str]]:
+    """The place, kind and officers of the session last logged, which the next form offers:
+    the same team tends to hold the same drop-in week after week."""
+    raw = _read().get("last_session")
+    data = raw if isinstance(raw, dict) else {}
+    place, kind, officers = data.get("place"), data.get("kind"), data.get("officers")
+    return (
+        place if isinstance(place, str) else "",
+        kind if isinstance(kind, str) else "",
+        [o for o in officers if isinstance(o, str)] if isinstance(officers, list) else [],
+    )
+
+
+def remember_session(place: str, kind: str, officers: list[str]) -> None:
+    data = _read()
+    data["last_session"] = {"place": place, "kind": kind, "officers": officers}
+    _write(data)

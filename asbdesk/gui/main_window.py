@@ -31,13 +31,15 @@ from PySide6.QtWidgets import (
 )
 
 from asbdesk import __version__, settings
-from asbdesk.changes import NodeInserted, PlanChanged, PlansChanged
+from asbdesk.changes import FieldWorkChanged, NodeInserted, PlanChanged, PlansChanged
 from asbdesk.desk import DESK_SUFFIX, Desk, copy_database
 from asbdesk.gui.filter_bar import FilterBar
 from asbdesk.gui.filter_proxy import FilterCriteria, PlanFilterProxy, matches
 from asbdesk.gui.indicators_view import IndicatorsView
 from asbdesk.gui.menus import build_menus
 from asbdesk.gui.operations import Operations
+from asbdesk.gui.risks_view import RisksView
+from asbdesk.gui.sessions_view import SessionsView
 from asbdesk.gui.status_delegate import StatusDelegate
 from asbdesk.gui.tree_model import Column, PlanTreeModel
 from asbdesk.plan_tree import PLAN_IDS_SQL, TreeItem
@@ -163,11 +165,16 @@ class MainWindow(QMainWindow):
         self.splitter.setChildrenCollapsible(False)
         self.splitter.setSizes([650, 350])  # in proportion: the details get about a third
 
-        self.indicators = IndicatorsView(self.desk)
+        self.indicators = IndicatorsView(self.desk, self.ops)
+        self.indicators.clock = lambda: self.model.today
         self.tabs = QTabWidget()
         # No mnemonics on the tabs: Alt+P and Alt+I belong to fields; View ▸ switches tabs.
         self.tabs.addTab(self.splitter, "Plan")
         self.tabs.addTab(self.indicators, "Indicators")
+        self.sessions = SessionsView(self.ops, lambda: self.model.today)
+        self.tabs.addTab(self.sessions, "Sessions")
+        self.risks = RisksView(self.ops, lambda: self.model.today)
+        self.tabs.addTab(self.risks, "Risks")
         self.tabs.currentChanged.connect(lambda _i: self._fill_indicators())
         self.setCentralWidget(self.tabs)
 
@@ -200,6 +207,8 @@ class MainWindow(QMainWindow):
         if self._editor is not None:
             self._editor.set_tree(self.model.tree)
         self._fill_indicators()
+        self.sessions.set_plan(plan_id)  # read when its tab is shown
+        self.risks.set_plan(plan_id)  # read when its tab is shown
         self._refresh_people()
         self._expand_top()
         remembered = self._selected_in_plan.get(plan_id) if plan_id is not None else None
@@ -217,10 +226,10 @@ class MainWindow(QMainWindow):
     def _fill_indicators(self) -> None:
         """The indicators tab is read when it is shown, not with every plan switch; the
         tree's actions are off while it is, so nothing changes out of sight."""
-        on_plan = self.tabs.currentWidget() is not self.indicators
+        on_plan = self.tabs.currentWidget() is self.splitter
         for action in self._plan_actions:
             action.setEnabled(on_plan and self.current_plan_id() is not None)
-        if not on_plan:
+        if self.tabs.currentWidget() is self.indicators:
             self.indicators.set_plan(self.current_plan_id())
 
     def _expand_top(self) -> None:
@@ -497,9 +506,22 @@ class MainWindow(QMainWindow):
                 f"Updates and changes will be credited to {name.strip()}.", 6000
             )
 
+    def log_session(self) -> None:
+        if self._editor is not None:
+            self._editor.commit_pending()  # what is being typed is saved first, undone apart
+        self.sessions.log_session(self.current_plan_id())
+
+    def show_sessions(self) -> None:
+        self.tabs.setCurrentWidget(self.sessions)
+        self.sessions.table.setFocus()
+
     def show_indicators(self) -> None:
         self.tabs.setCurrentWidget(self.indicators)
         self.indicators.table.setFocus()
+
+    def show_risks(self) -> None:
+        self.tabs.setCurrentWidget(self.risks)
+        self.risks.table.setFocus()
 
     def show_tree(self) -> None:
         self.tabs.setCurrentIndex(0)
@@ -545,7 +567,10 @@ class MainWindow(QMainWindow):
         for a plan-wide change such as a take-back), so nothing happens out of sight. True
         when it switched plans."""
         for change in changes:
-            if isinstance(change, PlanChanged) and change.plan_id != self.current_plan_id():
+            if (
+                isinstance(change, (PlanChanged, FieldWorkChanged))
+                and change.plan_id != self.current_plan_id()
+            ):
                 i = self.plan_combo.findData(change.plan_id)
                 if i >= 0:
                     self.plan_combo.setCurrentIndex(i)  # reloads the plan, change included

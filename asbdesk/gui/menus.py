@@ -214,6 +214,15 @@ def build_menus(window: MainWindow) -> None:
         "Ctrl+U",
         "Add a progress update",
     )
+    m.addSeparator()
+    log_session = _action(
+        window,
+        m,
+        "&Log a session…",
+        window.log_session,
+        "Ctrl+L",
+        "Record a drop-in, roadshow, patrol or other session, and what it counts towards",
+    )
 
     m = bar.addMenu("&View")
     _action(window, m, "&Find", window.focus_search, QKeySequence.StandardKey.Find)
@@ -222,6 +231,8 @@ def build_menus(window: MainWindow) -> None:
     _action(window, m, "&Collapse all", window.view.collapseAll, "Ctrl+Shift+E")
     _action(window, m, "Go to the &tree", window.show_tree, "Ctrl+1")
     _action(window, m, "&Indicators", window.show_indicators, "Ctrl+I")
+    _action(window, m, "&Sessions", window.show_sessions, "Ctrl+Shift+L")
+    _action(window, m, "&Risks", window.show_risks, "Ctrl+R")
     _action(window, m, "Go to the &details", lambda: window.editor.ref_edit.setFocus(), "Ctrl+2")
 
     m = bar.addMenu("&Help")
@@ -246,6 +257,8 @@ def build_menus(window: MainWindow) -> None:
     tools.addAction(window.add_sibling_action)
     tools.addAction(window.add_child_action)
     tools.addAction(window.delete_action)
+    tools.addSeparator()
+    tools.addAction(log_session)
     tools.addSeparator()
     tools.addAction(undo)
     tools.addAction(redo)
