@@ -18,7 +18,7 @@ import os
 import sys
 import tempfile
 import time
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
@@ -34,7 +34,8 @@ def main() -> int:
     scale = os.environ.get("QT_SCALE_FACTOR", "1")
     suffix = "" if scale in ("1", "1.0") else f"-{int(float(scale) * 100)}"
     with tempfile.TemporaryDirectory() as tmp:
-        desk = write_demo(Path(tmp) / "demo.asbdesk")
+        # On the day the window shows, so the demo register has a review overdue.
+        desk = write_demo(Path(tmp) / "demo.asbdesk", today=date(2019, 11, 15))
         window = MainWindow(desk, today=date(2019, 11, 15))
         width, height = (int(x) for x in os.environ.get("SHOT_SIZE", "1366x768").split("x"))
         window.resize(width, height)
@@ -52,6 +53,8 @@ def main() -> int:
         _export_shot(window, out, suffix)
         _takeback_shot(window, Path(tmp), out, suffix)
         _report_shots(window, out, suffix)
+        _session_shots(window, out, suffix)
+        _indicator_and_risk_shots(window, out, suffix)
         window.close()
         desk.close()
     return 0
@@ -113,6 +116,105 @@ def _report_shots(window: MainWindow, out: Path, suffix: str) -> None:
     preview.grab().save(str(path))
     print(path)
     dialog.reject()
+
+
+def _session_shots(window: MainWindow, out: Path, suffix: str) -> None:
+    """The Sessions tab on the Broxtowe plan, and Edit ▸ Log a session… being filled in."""
+    from PySide6.QtCore import QDate, Qt
+
+    from asbdesk.gui.session_form import SessionForm
+    from asbdesk.sessions import LogSession, SessionFields, countable_milestones, read_sessions
+
+    window.plan_combo.setCurrentIndex(0)
+    plan_id = window.current_plan_id()
+    assert plan_id is not None
+    milestones = {
+        m.label.split(" – ")[-1].split(" (")[0]: m.id
+        for m in countable_milestones(window.desk.reader, plan_id)
+    }
+    if not read_sessions(window.desk.reader, plan_id):  # a demo without field work
+        for on, place, contacts, categories in (
+            (date(2019, 9, 4), "Stapleford", 8, ("Noise", "Nuisance")),
+            (date(2019, 9, 18), "Eastwood", 7, ("Intimidation and harassment",)),
+            (date(2019, 10, 2), "Stapleford", 5, ("Rowdy behaviour",)),
+            (date(2019, 10, 9), "Eastwood", 9, ("Drug or substance misuse", "Nuisance")),
+        ):
+            fields = SessionFields(
+                on=on,
+                place=place,
+                officers=("Communities Officer",),
+                partners=("Nottinghamshire Police",),
+                contacts=contacts,
+                categories=categories,
+                milestone_id=milestones.get(f"20 x {place}"),
+            )
+            window.ops.run(LogSession(plan_id, fields))
+    window.show_sessions()
+    QApplication.processEvents()
+    path = out / f"sessions{suffix}.png"
+    window.grab().save(str(path))
+    print(path)
+
+    window.log_session()
+    form = window.findChild(SessionForm)
+    assert form is not None
+    form.date_edit.setDate(QDate(2019, 11, 12))
+    form.place_combo.setEditText("Stapleford")
+    form.officers_edit.setText("Communities Officer; PCSO Bailey")
+    form.partners_edit.setText("Nottinghamshire Police")
+    form.contacts_spin.setValue(14)
+    form.milestone_combo.setCurrentIndex(
+        form.milestone_combo.findData(milestones["20 x Stapleford"])
+    )
+    form.notes_edit.setPlainText("Parking on Church Street raised by three residents.")
+    form.follow_ups_edit.setPlainText("Refer the parking to the Safer Neighbourhood Team.")
+    for item in form._category_items():
+        if item.text(0) in ("Noise", "Vehicle-related nuisance", "Nuisance"):
+            item.setCheckState(0, Qt.CheckState.Checked)
+    form.categories.setCurrentItem(form._category_items()[7])
+    form.place_combo.setFocus()
+    QApplication.processEvents()
+    path = out / f"session-form{suffix}.png"
+    form.grab().save(str(path))
+    print(path)
+    form.reject()
+
+
+def _indicator_and_risk_shots(window: MainWindow, out: Path, suffix: str) -> None:
+    """The Indicators tab on the Broxtowe plan with the hate crime trend charted, and the
+    Risks tab: the register beside its heat map."""
+    from asbdesk.risks import AddRisk, RiskFields, read_risks
+
+    window.plan_combo.setCurrentIndex(0)
+    window.show_indicators()
+    view = window.indicators
+    hate = next(i for i in view.indicators if i.name.startswith("Number of Hate Crime"))
+    view.select(hate.id, "2019/20")
+    QApplication.processEvents()
+    path = out / f"indicators{suffix}.png"
+    window.grab().save(str(path))
+    print(path)
+
+    plan_id = window.current_plan_id()
+    assert plan_id is not None
+    today = window.model.today
+    if not read_risks(window.desk.reader, plan_id, today):  # a demo without field work
+        for description, severity, likelihood, owner, days in (
+            ("Funding for the drop-ins ends before March 2020", 4, 3, "Nottinghamshire Police", 30),
+            ("Partners stop sharing case information", 4, 2, "Nottinghamshire Police", -14),
+            ("Victims of hate crime do not report it", 5, 4, "Victim Care", 60),
+            ("Staff turnover leaves drop-ins unstaffed", 3, 3, "", 90),
+        ):
+            fields = RiskFields(
+                description, severity, likelihood, owner, today + timedelta(days=days)
+            )
+            window.ops.run(AddRisk(plan_id, fields))
+    window.show_risks()
+    window.risks.table.selectRow(0)
+    QApplication.processEvents()
+    path = out / f"risks{suffix}.png"
+    window.grab().save(str(path))
+    print(path)
 
 
 def _settle(seconds: float) -> None:
