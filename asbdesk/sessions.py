@@ -160,16 +160,21 @@ def _fields(s: Session, record: FieldSession) -> SessionFields:
     )
 
 
-def _count(s: Session, milestone_id: int | None, delta: int, changes: list[Change]) -> None:
-    """Add `delta` sessions to the milestone's done count."""
+def _count(s: Session, milestone_id: int | None, delta: int, changes: list[Change]) -> int:
+    """Add `delta` sessions to the milestone's done count, never below 0; what was added.
+
+    A count the officer lowered by hand may have less to take than a session's one, so
+    each command keeps what it took and gives back exactly that when it is undone."""
     if milestone_id is None:
-        return
+        return 0
     ms = s.get(Milestone, milestone_id)
     if ms is None:
-        return
-    ms.done_count = max((ms.done_count or 0) + delta, 0)
+        return 0
+    before = ms.done_count or 0
+    ms.done_count = max(before + delta, 0)
     ms.node.updated_at = utcnow()
     changes.append(NodeChanged(ms.node_id))
+    return ms.done_count - before
 
 
 def _check_milestone(s: Session, plan_id: int, milestone_id: int | None) -> None:
@@ -188,27 +193,26 @@ class LogSession:
     fields: SessionFields
     label: str = "Log session"
     session_id: int | None = None
+    _taken: int = -1  # what the last undo took from the milestone's count (0 or -1)
 
     def do(self, desk: Desk) -> list[Change]:
+        if self.session_id is not None:  # redo
+            return _set_deleted(desk, self.plan_id, self.session_id, -self._taken)[0]
         changes: list[Change] = [FieldWorkChanged(self.plan_id)]
         with desk.transaction() as s:
-            if self.session_id is None:
-                f = self.fields.checked()
-                _check_milestone(s, self.plan_id, f.milestone_id)
-                record = FieldSession(plan_id=self.plan_id, date=f.on)
-                s.add(record)
-                s.flush()
-                write(s, record, f)
-                self.fields, self.session_id = f, record.id
-            else:
-                again = s.get(FieldSession, self.session_id)
-                assert again is not None
-                again.deleted_at = None
-            _count(s, self.fields.milestone_id, +1, changes)
+            f = self.fields.checked()
+            _check_milestone(s, self.plan_id, f.milestone_id)
+            record = FieldSession(plan_id=self.plan_id, date=f.on)
+            s.add(record)
+            s.flush()
+            write(s, record, f)
+            self.fields, self.session_id = f, record.id
+            _count(s, f.milestone_id, +1, changes)
         return changes
 
     def undo(self, desk: Desk) -> list[Change]:
-        return _set_deleted(desk, self.plan_id, self.session_id, deleted=True)
+        changes, self._taken = _set_deleted(desk, self.plan_id, self.session_id, None)
+        return changes
 
 
 @dataclass
@@ -216,26 +220,32 @@ class DeleteSession:
     plan_id: int
     session_id: int
     label: str = "Delete session"
+    _taken: int = -1
 
     def do(self, desk: Desk) -> list[Change]:
-        return _set_deleted(desk, self.plan_id, self.session_id, deleted=True)
+        changes, self._taken = _set_deleted(desk, self.plan_id, self.session_id, None)
+        return changes
 
     def undo(self, desk: Desk) -> list[Change]:
-        return _set_deleted(desk, self.plan_id, self.session_id, deleted=False)
+        changes, _ = _set_deleted(desk, self.plan_id, self.session_id, -self._taken)
+        return changes
 
 
 def _set_deleted(
-    desk: Desk, plan_id: int, session_id: int | None, *, deleted: bool
-) -> list[Change]:
+    desk: Desk, plan_id: int, session_id: int | None, give_back: int | None
+) -> tuple[list[Change], int]:
+    """Delete the session (`give_back` None: one is taken from its milestone's count) or
+    restore it (adding `give_back` to the count); the changes, and what was added."""
     changes: list[Change] = [FieldWorkChanged(plan_id)]
+    deleted = give_back is None
     with desk.transaction() as s:
         record = s.get(FieldSession, session_id)
         assert record is not None
         if (record.deleted_at is not None) == deleted:
-            return changes
+            return changes, 0
         record.deleted_at = utcnow() if deleted else None
-        _count(s, record.milestone_id, -1 if deleted else +1, changes)
-    return changes
+        added = _count(s, record.milestone_id, -1 if give_back is None else give_back, changes)
+    return changes, added
 
 
 @dataclass
@@ -245,28 +255,32 @@ class EditSession:
     fields: SessionFields
     label: str = "Edit session"
     _old: SessionFields | None = None
+    # Moving to another milestone: what each direction took from the one it left.
+    _taken: dict[str, int] = field(default_factory=dict)
 
     def do(self, desk: Desk) -> list[Change]:
-        return self._apply(desk, self.fields, first=self._old is None)
+        return self._apply(desk, self.fields, "do")
 
     def undo(self, desk: Desk) -> list[Change]:
         assert self._old is not None
-        return self._apply(desk, self._old, first=False)
+        return self._apply(desk, self._old, "undo")
 
-    def _apply(self, desk: Desk, f: SessionFields, *, first: bool) -> list[Change]:
+    def _apply(self, desk: Desk, f: SessionFields, direction: str) -> list[Change]:
         changes: list[Change] = [FieldWorkChanged(self.plan_id)]
         with desk.transaction() as s:
             record = s.get(FieldSession, self.session_id)
             assert record is not None
-            if first:
+            if self._old is None:
                 f = self.fields = f.checked()
-                _check_milestone(s, self.plan_id, f.milestone_id)
+                if f.milestone_id != record.milestone_id:  # an unchanged one may have
+                    _check_milestone(s, self.plan_id, f.milestone_id)  # lost its count
                 self._old = _fields(s, record)
             before = record.milestone_id
             write(s, record, f)
             if before != f.milestone_id and record.deleted_at is None:
-                _count(s, before, -1, changes)
-                _count(s, f.milestone_id, +1, changes)
+                other = "undo" if direction == "do" else "do"
+                self._taken[direction] = _count(s, before, -1, changes)
+                _count(s, f.milestone_id, -self._taken.get(other, -1), changes)
         return changes
 
 

@@ -11,6 +11,7 @@ from conftest import TODAY
 from openpyxl import load_workbook
 from xlsx_helpers import node, plan_id
 
+from asbdesk.commands import AddMilestone, EditMilestone
 from asbdesk.plan_tree import PlanTree
 from asbdesk.rag import Status
 from asbdesk.sessions import (
@@ -134,10 +135,9 @@ def test_a_session_that_cannot_be_saved_says_why_and_saves_nothing(demo_desk):
         " WHERE n.plan_id = ? AND m.target_count IS NULL",
         (plan,),
     ).fetchone()[0]
-    welwyn_ms = demo_desk.reader.execute(
-        "SELECT m.id FROM milestone m JOIN node n ON n.id = m.node_id WHERE n.plan_id = ?",
-        (plan_id(demo_desk, "Welwyn"),),
-    ).fetchone()
+    welwyn = plan_id(demo_desk, "Welwyn")
+    elsewhere = AddMilestone(node(demo_desk, welwyn, "a)", "Create risk assessment")[0], "4 x", 4)
+    elsewhere.do(demo_desk)
     before = read_sessions(demo_desk.reader, plan)
     cases = [
         (drop_in(TODAY, " "), "Say where"),
@@ -146,8 +146,7 @@ def test_a_session_that_cannot_be_saved_says_why_and_saves_nothing(demo_desk):
         (drop_in(TODAY, categories=("Loitering",)), "Not an ASB category: Loitering"),
         (drop_in(TODAY, milestone_id=no_count), "has no count"),
     ]
-    if welwyn_ms is not None:
-        cases.append((drop_in(TODAY, milestone_id=welwyn_ms[0]), "not in this plan"))
+    cases.append((drop_in(TODAY, milestone_id=elsewhere.milestone_id), "not in this plan"))
     for fields, message in cases:
         with pytest.raises(SessionError, match=message):
             LogSession(plan, fields).do(demo_desk)
@@ -188,3 +187,36 @@ def test_session_totals_go_into_the_excel_export(demo_desk, tmp_path):
         assert not any(b"Mr X" in z.read(name) for name in z.namelist())
     write_workbook(demo_desk, ExportOptions(plan, indicators=False), path, today=TODAY)
     assert "Sessions" not in load_workbook(path).sheetnames
+
+
+def test_undo_gives_back_exactly_what_was_taken_from_a_count_lowered_by_hand(demo_desk):
+    plan = plan_id(demo_desk, "Broxtowe")
+    ms, _done, _target = milestone(demo_desk, plan, "20 x Stapleford")
+    action = node(demo_desk, plan, "1.1")[0]
+    log = LogSession(plan, drop_in(TODAY, milestone_id=ms))
+    log.do(demo_desk)  # 10 -> 11
+    by_hand = EditMilestone(action, ms, {"done_count": 0})
+    by_hand.do(demo_desk)
+    delete = DeleteSession(plan, log.session_id)
+    delete.do(demo_desk)  # nothing left to take
+    assert milestone(demo_desk, plan, "20 x Stapleford")[1] == 0
+    delete.undo(demo_desk)  # gives back nothing: it took nothing
+    assert milestone(demo_desk, plan, "20 x Stapleford")[1] == 0
+    by_hand.undo(demo_desk)
+    assert milestone(demo_desk, plan, "20 x Stapleford")[1] == 11
+    log.undo(demo_desk)
+    log.do(demo_desk)
+    assert milestone(demo_desk, plan, "20 x Stapleford")[1] == 11
+
+
+def test_a_session_whose_milestone_lost_its_count_can_still_be_edited(demo_desk):
+    plan = plan_id(demo_desk, "Broxtowe")
+    ms, done, _target = milestone(demo_desk, plan, "20 x Eastwood")
+    action = node(demo_desk, plan, "1.1")[0]
+    (session,) = [r for r in read_sessions(demo_desk.reader, plan) if r.on == date(2019, 10, 23)]
+    EditMilestone(action, ms, {"target_count": None}).do(demo_desk)
+    edit = EditSession(plan, session.id, replace(session.fields, notes="Bus shelter"))
+    edit.do(demo_desk)
+    (after,) = [r for r in read_sessions(demo_desk.reader, plan) if r.id == session.id]
+    assert (after.notes, after.milestone_id) == ("Bus shelter", ms)
+    assert milestone(demo_desk, plan, "20 x Eastwood")[1] == done
