@@ -79,13 +79,30 @@ def write(s: Session, risk: Risk, f: RiskFields) -> None:
     risk.likelihood = f.likelihood
     risk.review_date = f.review_date
     risk.owner_id = find_or_create(s, Partner, f.owner).id if f.owner else None
+    linked = list(
+        s.scalars(
+            select(risk_node.c.node_id)
+            .where(risk_node.c.risk_id == risk.id)
+            .order_by(risk_node.c.position)
+        )
+    )
+    # A linked action deleted since is not shown, so it is not in `f`; the link is kept,
+    # for when the delete is undone. An action that is already linked is not checked
+    # again: undoing an edit restores the links as they were, deleted actions' too.
+    hidden = [n for n in linked if n not in f.action_ids and _deleted(s, n)]
     s.execute(delete(risk_node).where(risk_node.c.risk_id == risk.id))
-    for position, node_id in enumerate(f.action_ids):
-        node = s.get(Node, node_id)
-        if node is None or node.plan_id != risk.plan_id or node.deleted_at is not None:
-            raise RiskError("A mitigating action is not in this plan any more; choose again.")
+    for position, node_id in enumerate([*f.action_ids, *hidden]):
+        if node_id not in linked:
+            node = s.get(Node, node_id)
+            if node is None or node.plan_id != risk.plan_id or node.deleted_at is not None:
+                raise RiskError("A mitigating action is not in this plan any more; choose again.")
         s.execute(insert(risk_node).values(risk_id=risk.id, node_id=node_id, position=position))
     risk.updated_at = utcnow()
+
+
+def _deleted(s: Session, node_id: int) -> bool:
+    node = s.get(Node, node_id)
+    return node is None or node.deleted_at is not None
 
 
 def _fields(s: Session, risk: Risk) -> RiskFields:

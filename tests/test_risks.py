@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
 from conftest import TODAY
 from xlsx_helpers import node, plan_id
 
+from asbdesk.commands import DeleteNode
 from asbdesk.risks import (
     AddRisk,
     DeleteRisk,
@@ -97,3 +99,25 @@ def test_a_risk_that_cannot_be_saved_says_why(demo_desk):
         with pytest.raises(RiskError, match=message):
             AddRisk(plan, fields).do(demo_desk)
     assert read_risks(demo_desk.reader, plan, TODAY) == []
+
+
+def test_a_deleted_mitigating_action_keeps_its_link_through_edits_and_undo(demo_desk):
+    plan = plan_id(demo_desk, "Welwyn")
+    first, _ = node(demo_desk, plan, "a)", "Create risk assessment")
+    second, _ = node(demo_desk, plan, "b)", "Provide guidance on how to use it")
+    add = AddRisk(plan, RiskFields("Victims do not report", 4, 3, "", None, (first, second)))
+    add.do(demo_desk)
+    delete_node = DeleteNode(first)
+    delete_node.do(demo_desk)
+    (row,) = read_risks(demo_desk.reader, plan, TODAY)
+    assert [label for _id, label in row.actions] == ["b) Provide guidance on how to use it"]
+    # Edited as the window shows it (without the deleted action), then undone.
+    edit = EditRisk(plan, add.risk_id, replace(row.fields, severity=3))
+    edit.do(demo_desk)
+    edit.undo(demo_desk)
+    (row,) = read_risks(demo_desk.reader, plan, TODAY)
+    assert row.severity == 4
+    edit.do(demo_desk)  # redo
+    delete_node.undo(demo_desk)  # the action comes back, and with it the link
+    (row,) = read_risks(demo_desk.reader, plan, TODAY)
+    assert (row.severity, [i for i, _label in row.actions]) == (3, [second, first])
