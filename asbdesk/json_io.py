@@ -260,8 +260,12 @@ def _export_sessions(s: Session, plan: Plan) -> list[dict[str, Any]]:
             "categories": list(f.categories),
             "notes": f.notes,
             "follow_ups": f.follow_ups,
+            # Only a milestone that is exported too: one deleted, or on a deleted
+            # action, is not in the file.
             "counts_towards": f.milestone.uuid
-            if f.milestone is not None and f.milestone.deleted_at is None
+            if f.milestone is not None
+            and f.milestone.deleted_at is None
+            and f.milestone.node.deleted_at is None
             else None,
         }
         for f in sessions

@@ -363,7 +363,9 @@ def read_sessions(
     for r in con.execute(
         "SELECT s.id, s.date, s.place, s.kind, s.contacts, s.categories, s.notes,"
         " s.follow_ups, s.milestone_id, n.ref, m.text FROM field_session s"
-        " LEFT JOIN milestone m ON m.id = s.milestone_id LEFT JOIN node n ON n.id = m.node_id"
+        # A milestone or action deleted since is not named (the link stays, for undo).
+        " LEFT JOIN milestone m ON m.id = s.milestone_id AND m.deleted_at IS NULL"
+        " LEFT JOIN node n ON n.id = m.node_id AND n.deleted_at IS NULL"
         " WHERE s.plan_id = ? AND s.deleted_at IS NULL ORDER BY s.date DESC, s.id DESC",
         (plan_id,),
     ):
@@ -379,7 +381,7 @@ def read_sessions(
             notes=r[6],
             follow_ups=r[7],
             milestone_id=r[8],
-            milestone=f"{r[9] or ''} {r[10]}".strip() if r[10] is not None else "",
+            milestone=f"{r[9]} {r[10]}".strip() if r[9] is not None else "",
         )
         if where is None or where.keeps(row):
             rows.append(row)

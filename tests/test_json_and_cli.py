@@ -510,3 +510,23 @@ def test_import_refuses_bad_field_work_and_writes_nothing(
         import_all(desk, [brox])
     assert desk.reader.execute("SELECT count(*) FROM plan").fetchone() == (0,)
     assert desk.reader.execute("SELECT count(*) FROM field_session").fetchone() == (0,)
+
+
+def test_sessions_of_a_deleted_action_export_and_import_without_their_milestone(
+    demo_desk: Desk, desk: Desk
+) -> None:
+    from asbdesk.commands import DeleteNode
+    from asbdesk.sessions import read_sessions
+
+    plan = demo_desk.reader.execute("SELECT id FROM plan ORDER BY position").fetchone()[0]
+    action = demo_desk.reader.execute(
+        "SELECT node_id FROM milestone WHERE text = '20 x Eastwood'"
+    ).fetchone()[0]
+    DeleteNode(action).do(demo_desk)
+    shown = read_sessions(demo_desk.reader, plan)
+    assert {s.milestone for s in shown} == {""}  # the deleted action's milestone is not named
+    brox = export_desk(demo_desk)["plans"][0]
+    assert len(brox["sessions"]) == 23
+    assert {s["counts_towards"] for s in brox["sessions"]} == {None}
+    import_all(desk, [brox])
+    assert desk.reader.execute("SELECT count(*) FROM field_session").fetchone() == (23,)
