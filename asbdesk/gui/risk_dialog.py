@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from asbdesk.gui.date_typing import typed_like_text
 from asbdesk.gui.dialogs import _FormDialog
 from asbdesk.gui.uiload import child, guard_wheel
 from asbdesk.risks import LIKELIHOOD_WORDS, SCALE, SEVERITY_WORDS, RiskError, RiskFields, band
@@ -60,7 +61,7 @@ class RiskDialog(_FormDialog):
         self.likelihood_combo = child(d, QComboBox, "likelihoodCombo")
         self.score_label = child(d, QLabel, "scoreLabel")
         self.owner_combo = child(d, QComboBox, "ownerCombo")
-        self.review_edit = child(d, QDateEdit, "reviewDateEdit")
+        self.review_edit = typed_like_text(child(d, QDateEdit, "reviewDateEdit"))
         self.no_review_check = child(d, QCheckBox, "noReviewCheck")
         self.actions_filter = child(d, QLineEdit, "actionsFilter")
         self.actions_list = child(d, QListWidget, "actionsList")

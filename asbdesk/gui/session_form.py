@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from asbdesk import settings
+from asbdesk.gui.date_typing import typed_like_text
 from asbdesk.gui.operations import Operations
 from asbdesk.gui.uiload import child, load_ui
 from asbdesk.periods import MAX_YEAR, MIN_YEAR
@@ -147,7 +148,7 @@ class SessionForm(QDialog):
         self.setWindowTitle("Edit session" if row else "Log a session")
         form = load_ui("session_form.ui", self)
         QVBoxLayout(self).addWidget(form)
-        self.date_edit = child(form, QDateEdit, "dateEdit")
+        self.date_edit = typed_like_text(child(form, QDateEdit, "dateEdit"))
         self.place_combo = child(form, QComboBox, "placeCombo")
         self.kind_combo = child(form, QComboBox, "kindCombo")
         self.officers_edit = child(form, QLineEdit, "officersEdit")

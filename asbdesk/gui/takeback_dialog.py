@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from asbdesk.gui.date_typing import typed_like_text
 from asbdesk.gui.status_icon import status_icon
 from asbdesk.gui.uiload import child, load_ui
 from asbdesk.periods import format_date
@@ -90,7 +91,7 @@ class TakebackDialog(QDialog):
         self.tree = child(form, QTreeWidget, "changesTree")
         self.ticked = child(form, QLabel, "tickedLabel")
         self.author_combo = child(form, QComboBox, "authorCombo")
-        self.date_edit = child(form, QDateEdit, "dateEdit")
+        self.date_edit = typed_like_text(child(form, QDateEdit, "dateEdit"))
         self.message = child(form, QLabel, "messageLabel")
         self.buttons = child(form, QDialogButtonBox, "buttonBox")
         self.accept_all_button = child(form, QPushButton, "acceptAllButton")

@@ -235,6 +235,22 @@ def test_a_drop_in_is_logged_from_the_keyboard_alone_and_undone(window, qtbot):
     assert cell(row_at(window, "1", "1.1"), Column.DELIVERED) == delivered_before
 
 
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [("06/11/2018", QDate(2018, 11, 6)), ("1/4/2018", QDate(2018, 4, 1))]
+    + [("31.3.2019", QDate(2019, 3, 31)), ("06112018", QDate(2018, 11, 6))],
+)
+def test_a_date_typed_with_slashes_keeps_its_year(window, qtbot, typed, expected):
+    """Qt moves to the month by itself after "06" (or "6"): the "/" typed next must not
+    move it on again, or the month goes into the year and the year typed is lost."""
+    show_plan(window, BROXTOWE)
+    form = _open_form(window, qtbot)
+    assert form.date_edit.hasFocus()
+    _type(qtbot, typed)
+    assert form.date_edit.date() == expected
+    form.reject()
+
+
 def test_the_last_place_kind_and_officers_are_offered_next_time(window, qtbot):
     show_plan(window, BROXTOWE)
     form = _open_form(window, qtbot)
