@@ -48,6 +48,7 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus.doctemplate import LayoutError
 
 from asbdesk.desk import Desk
 from asbdesk.indicators import IndicatorRow, IndicatorValueRow, periods_of, read_indicators
@@ -72,7 +73,7 @@ from asbdesk.risks import (
     read_risks,
 )
 from asbdesk.sessions import KINDS as SESSION_KINDS
-from asbdesk.sessions import SessionFilter, read_sessions, totals_by_quarter
+from asbdesk.sessions import SessionFilter, SessionRow, read_sessions, totals_by_quarter
 from asbdesk.words import count
 from asbdesk.xlsx_export import ExportOptions, ExportRow, ExportTable, read_table
 
@@ -183,15 +184,16 @@ def _status_cell(word: str, styles: dict[str, ParagraphStyle]) -> tuple[Paragrap
 
 
 def _table(
-    header: list[str],
+    header: list[Any],
     rows: list[list[Any]],
     widths: list[float],
     styles: dict[str, ParagraphStyle],
     fills: list[tuple[int, int, Any]] | None = None,
     bold_rows: list[int] | None = None,
 ) -> Table:
-    data = [[_p(h, styles["head"]) for h in header], *rows]
-    t = Table(data, colWidths=widths, repeatRows=1)
+    data = [[h if isinstance(h, Paragraph) else _p(h, styles["head"]) for h in header], *rows]
+    # splitInRow: a row taller than a page (a very long cell) splits rather than failing.
+    t = Table(data, colWidths=widths, repeatRows=1, splitInRow=1)
     commands: list[tuple[Any, ...]] = [
         ("BACKGROUND", (0, 0), (-1, 0), _HEADER_BG),
         ("GRID", (0, 0), (-1, -1), 0.4, _GRID),
@@ -323,7 +325,13 @@ def write_report(
         )
         if progress is not None:
             doc.setProgressCallBack(_Layout(progress))
-        doc.build(story, canvasmaker=Canvas_)
+        try:
+            doc.build(story, canvasmaker=Canvas_)
+        except LayoutError as exc:
+            raise ReportError(
+                "Part of the report is too big for an A4 page (a very long text or a very"
+                f" wide table): {str(exc)[:120]}…"
+            ) from exc
     return ReportResult(path, doc.page, len(actions), [full_ref(r) for r in exceptions])
 
 
@@ -342,8 +350,8 @@ class _Layout:
     def __call__(self, kind: str, value: int) -> None:
         if kind == "SIZE_EST":
             self.size = max(value, 1)
-        elif kind == "PROGRESS":
-            self.done = min(value, self.size)
+        elif kind == "PROGRESS":  # a table split in two counts again: never go back
+            self.done = max(self.done, min(value, self.size))
         elif kind != "PAGE":
             return
         share = (_TOTAL - _READ_SHARE) * self.done // self.size
@@ -427,7 +435,10 @@ def _committee_story(
                 )
             )
     if "due" in sections:
-        story += _due(actions, today, width, styles)
+        # As at the end of the period reported on (or today, if that is sooner): a report
+        # for Q3 2019/20 printed later lists what was overdue then, not now.
+        as_at = min(today, reporting_period(options.period, today).end)
+        story += _due(actions, as_at, width, styles)
     if "indicators" in sections:
         story += _indicators(read_indicators(desk.reader, options.plan_id), width, styles)
     if "sessions" in sections:
@@ -558,8 +569,17 @@ def _summary(
     width: float,
     styles: dict[str, ParagraphStyle],
 ) -> list[Any]:
-    words = [s.word for s in Status]
-    header = ["", *words, "Not set", "Actions"]
+    # Each status's heading on its own colour, in black where white would not read.
+    on_light = ParagraphStyle("head-light", parent=styles["head"], textColor=colors.black)
+    header: list[Any] = [
+        "",
+        *[
+            _p(st.word, on_light if st in (Status.AMBER, Status.GREY) else styles["head"])
+            for st in Status
+        ],
+        "Not set",
+        "Actions",
+    ]
 
     def line(label: str, group: list[ExportRow]) -> list[Any]:
         counts = count_statuses(
@@ -774,9 +794,9 @@ def _indicators(
 ) -> list[Any]:
     """A table per indicator group: values per period (as many of the latest as fit: eight
     on A4 landscape, three on portrait), target, trend."""
-    out: list[Any] = [PageBreakIfNotEmpty(), _p("Indicators", styles["h1"])]
     if not indicators:
-        return [*out, _p("The plan has no indicators.", styles["body"])]
+        return _nothing("Indicators", "The plan has no indicators.", styles)
+    out: list[Any] = [PageBreakIfNotEmpty(), _p("Indicators", styles["h1"])]
     groups: dict[str, list[IndicatorRow]] = {}
     for ind in indicators:
         groups.setdefault(ind.group or "Indicators", []).append(ind)
@@ -861,15 +881,20 @@ def _trend(ind: IndicatorRow, periods: list[str], width: float, height: float) -
     return drawing
 
 
+def _nothing(heading: str, text: str, styles: dict[str, ParagraphStyle]) -> list[Any]:
+    """A section with nothing in it: a heading and a line, with no page of its own."""
+    return [Spacer(1, 4 * mm), KeepTogether([_p(heading, styles["h2"]), _p(text, styles["body"])])]
+
+
 def _sessions(
     desk: Desk, options: ReportOptions, width: float, styles: dict[str, ParagraphStyle]
 ) -> list[Any]:
     """Field work per quarter: sessions of each kind, contacts, ASB categories raised
     (an officer's own sessions when the report is for one officer)."""
     rows = read_sessions(desk.reader, options.plan_id, SessionFilter(officer=options.officer))
-    out: list[Any] = [PageBreakIfNotEmpty(), _p("Field work", styles["h1"])]
     if not rows:
-        return [*out, _p("No sessions have been logged for this plan.", styles["body"])]
+        return _nothing("Field work", "No sessions have been logged for this plan.", styles)
+    out: list[Any] = [PageBreakIfNotEmpty(), _p("Field work", styles["h1"])]
     first = min(r.on for r in rows)
     who = f" by {options.officer}" if options.officer else ""
     out.append(
@@ -880,6 +905,8 @@ def _sessions(
         )
     )
     kinds = [k for k in SESSION_KINDS if any(r.kind == k for r in rows)]
+    # A column per kind where they fit beside 60 mm of categories; else one "By kind" cell.
+    by_column = width - (60 + 21 * len(kinds)) * mm >= 60 * mm
     number = ParagraphStyle("count", parent=styles["body"], alignment=TA_RIGHT)
     data, bold = [], []
     for totals in [*totals_by_quarter(rows), None]:
@@ -891,7 +918,11 @@ def _sessions(
             [
                 _p("Total" if q is None else q.label, style),
                 _p(len(group), number),
-                *(_p(sum(r.kind == k for r in group), number) for k in kinds),
+                *(
+                    (_p(sum(r.kind == k for r in group), number) for k in kinds)
+                    if by_column
+                    else [_p(_kind_counts(group, kinds), styles["body"])]
+                ),
                 _p(sum(r.contacts for r in group), number),
                 _p(", ".join(f"{c} {n}" for c, n in categories.most_common()), styles["body"]),
             ]
@@ -903,12 +934,19 @@ def _sessions(
             [
                 "Quarter",
                 "Sessions",
-                *(SESSION_KINDS[k] for k in kinds),
+                *((SESSION_KINDS[k] for k in kinds) if by_column else ["By kind"]),
                 "Contacts",
                 "ASB categories raised",
             ],
             data,
-            _widths(width, 24 * mm, 18 * mm, *[21 * mm] * len(kinds), 18 * mm, 1.0),
+            _widths(
+                width,
+                24 * mm,
+                18 * mm,
+                *([21 * mm] * len(kinds) if by_column else [0.4]),
+                18 * mm,
+                0.6 if not by_column else 1.0,
+            ),
             styles,
             bold_rows=bold,
         ),
@@ -916,13 +954,18 @@ def _sessions(
     return out
 
 
+def _kind_counts(group: list[SessionRow], kinds: list[str]) -> str:
+    counted = ((SESSION_KINDS[k], sum(r.kind == k for r in group)) for k in kinds)
+    return ", ".join(f"{word} {n}" for word, n in counted if n)
+
+
 def _risks(
     risks: list[RiskRow], today: date, width: float, styles: dict[str, ParagraphStyle]
 ) -> list[Any]:
     """The risk register: its 5 × 5 heat map, then each risk, highest score first."""
-    out: list[Any] = [PageBreakIfNotEmpty(), _p("Risk register", styles["h1"])]
     if not risks:
-        return [*out, _p("The plan has no risks in its register.", styles["body"])]
+        return _nothing("Risk register", "The plan has no risks in its register.", styles)
+    out: list[Any] = [PageBreakIfNotEmpty(), _p("Risk register", styles["h1"])]
     overdue = sum(r.overdue for r in risks)
     out.append(
         _p(

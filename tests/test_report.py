@@ -16,7 +16,8 @@ from asbdesk.models import Indicator, IndicatorValue, Node
 from asbdesk.periods import Quarter
 from asbdesk.rag import Status
 from asbdesk.report import ReportError, ReportOptions, reporting_period, write_report
-from asbdesk.risks import SEVERITY_WORDS, band, heat_map, read_risks
+from asbdesk.risks import SEVERITY_WORDS, AddRisk, RiskFields, band, heat_map, read_risks
+from asbdesk.sessions import LogSession, SessionFields
 
 
 def text_of(path) -> str:
@@ -341,4 +342,42 @@ def test_field_work_and_the_risk_register_are_in_the_report(demo_desk, tmp_path)
     text = flat(text_of(welwyn.path))
     assert "No sessions have been logged for this plan." in text
     assert "The plan has no risks in its register." in text
-    assert welwyn.pages == 3  # cover, field work, risks: no empty page between
+    assert welwyn.pages == 2  # the cover, then both empty sections on one page
+
+
+def test_portrait_field_work_with_every_kind_and_a_very_long_risk_fit(demo_desk, tmp_path):
+    """Found in review: six kinds of session left the categories no width in portrait,
+    and a risk of a few paragraphs was a row taller than a page; both failed the report."""
+    plan = plan_id(demo_desk, "Broxtowe")
+    for kind in ("campaign", "meeting"):
+        LogSession(plan, SessionFields(date(2019, 10, 1), "Beeston", kind, contacts=3)).do(
+            demo_desk
+        )
+    AddRisk(plan, RiskFields("Funding. " + "The grant may not be renewed. " * 200, 3, 3)).do(
+        demo_desk
+    )
+    result = write_report(
+        demo_desk,
+        ReportOptions(plan, orientation="portrait", sections=("sessions", "risks")),
+        tmp_path / "r.pdf",
+        today=TODAY,
+    )
+    text = flat(text_of(result.path))
+    assert "Quarter Sessions By kind Contacts" in text
+    assert "Drop-in 5, Patrol 1, Campaign 1, Meeting 1" in text  # Q3 2019/20
+    # All of it is printed, over several pages (a sentence split by a page's footer and
+    # the next page's header is not found whole).
+    assert text.count("The grant may not be renewed.") >= 195 and result.pages >= 5
+
+
+def test_overdue_and_due_next_quarter_are_as_at_the_end_of_the_period(demo_desk, tmp_path):
+    plan = plan_id(demo_desk, "Welwyn")
+    result = write_report(
+        demo_desk,
+        ReportOptions(plan, period="Progress update – Q3 2019/20", sections=("due",)),
+        tmp_path / "r.pdf",
+        today=date(2026, 11, 29),  # printed years later
+    )
+    text = flat(text_of(result.path))
+    assert "Overdue at 31/12/2019" in text and "Due next quarter (Q4 2019/20)" in text
+    assert "Printed 29/11/2026" in text
