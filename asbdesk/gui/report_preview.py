@@ -95,6 +95,11 @@ class ReportPreview(QDialog):
         self.buttons.addButton(self.print_button, QDialogButtonBox.ButtonRole.ActionRole)
         close = self.buttons.button(QDialogButtonBox.StandardButton.Close)
         close.setAccessibleName("Close the preview")
+        # No default button: Enter in the page box goes to the page, it must not close.
+        for button in self.buttons.buttons():
+            if isinstance(button, QPushButton):
+                button.setAutoDefault(False)
+                button.setDefault(False)
         self.buttons.rejected.connect(self.reject)
         self.save_button.clicked.connect(lambda: self.save_requested.emit(self.path))
         self.print_button.clicked.connect(lambda: self.print_requested.emit(self.path))

@@ -382,6 +382,12 @@ def test_preview_shows_every_page_and_saves_what_it_shows(welwyn, qtbot, monkeyp
 
     preview.page_spin.setValue(3)
     assert preview.view.pageNavigator().currentPage() == 2
+    # Typing a page and pressing Enter goes there, and leaves the preview open.
+    preview.page_spin.setFocus()
+    preview.page_spin.lineEdit().selectAll()
+    qtbot.keyClicks(preview.page_spin, "4")
+    qtbot.keyClick(preview.page_spin, Qt.Key.Key_Return)
+    assert preview.isVisible() and preview.view.pageNavigator().currentPage() == 3
     fitted = preview.zoom()
     preview.zoom_in_button.click()
     assert preview.view.zoomMode() == QPdfView.ZoomMode.Custom
