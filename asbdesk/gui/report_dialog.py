@@ -13,6 +13,7 @@ and Preview, Save and Print are offered only when it holds some.
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, QTimer
@@ -52,14 +53,14 @@ from asbdesk.words import count, plural
 from asbdesk.xlsx_export import ExportOptions, describe_scope
 
 if TYPE_CHECKING:
-    from datetime import date
-
     from asbdesk.gui.main_window import MainWindow
 
 
-def default_period(today: date) -> str:
-    """ "Progress update – Q3 2019/20": the cover's line for the quarter of `today`."""
-    return f"Progress update – {Quarter.of(today).label}"
+def default_period(today: date, plan_end: date | None = None) -> str:
+    """ "Progress update – Q3 2019/20": the cover's line for the quarter of `today`, or of
+    the plan's last day when the plan has ended (a 2019/20 plan reports on 2019/20)."""
+    day = min(today, plan_end) if plan_end is not None else today
+    return f"Progress update – {Quarter.of(day).label}"
 
 
 def open_report(window: MainWindow) -> None:
@@ -135,8 +136,7 @@ class ReportDialog(QDialog):
         )
         for key, label in KINDS.items():
             self.kind_combo.addItem(label, key)
-        self.period_edit.setText(default_period(today))
-        self.period_edit.setPlaceholderText(default_period(today))
+        self._period_shown = ""  # the default the box holds, until the officer types
         self.prepared_edit.setText(current_user())
         for plan, title in desk.reader.execute(PLAN_IDS_SQL).fetchall():
             self.plan_combo.addItem(title or "(untitled plan)", plan)
@@ -179,8 +179,17 @@ class ReportDialog(QDialog):
     # -- the choices ----------------------------------------------------------------
 
     def _load_plan(self, _index: int = 0) -> None:
-        """The filters for the plan picked: its headings, officers and partners."""
+        """The filters for the plan picked: its headings, officers and partners; and its
+        period, unless the officer has typed one."""
         plan_id = self.plan_combo.currentData()
+        end = self.desk.reader.execute(
+            "SELECT end_date FROM plan WHERE id = ?", (plan_id,)
+        ).fetchone()
+        period = default_period(self.today, date.fromisoformat(end[0]) if end and end[0] else None)
+        if self.period_edit.text() in ("", self._period_shown):
+            self.period_edit.setText(period)
+        self.period_edit.setPlaceholderText(period)
+        self._period_shown = period
         self.tree = (
             None if plan_id is None else PlanTree.load(self.desk.reader, plan_id, self.today)
         )

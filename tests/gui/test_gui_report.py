@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -506,3 +507,17 @@ def test_the_dialog_and_preview_can_be_worked_from_the_keyboard(window, qtbot):
     assert _unnamed(preview) == []
     dialog.reject()
     QApplication.processEvents()
+
+
+def test_the_period_offered_is_the_plans_own_once_the_plan_has_ended(demo_desk, qtbot):
+    """Years after a 2019/20 plan ended, its report is still about 2019/20; a period the
+    officer typed stays when another plan is chosen."""
+    dialog = ReportDialog(demo_desk, date(2026, 11, 29))
+    qtbot.addWidget(dialog)
+    _choose(dialog.plan_combo, WELWYN_TITLE)  # ends 31/12/2019
+    assert dialog.period_edit.text() == "Progress update – Q3 2019/20"
+    _choose_starting(dialog.plan_combo, "Broxtowe")
+    assert dialog.period_edit.text() == "Progress update – Q4 2019/20"  # ends 31/03/2020
+    dialog.period_edit.setText("Annual report 2019/20")
+    _choose(dialog.plan_combo, WELWYN_TITLE)
+    assert dialog.period_edit.text() == "Annual report 2019/20"
