@@ -19,9 +19,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMainWindow,
-    QMenu,
-    QPushButton,
     QSplitter,
     QTreeWidget,
     QTreeWidgetItem,
@@ -31,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from asbdesk.changes import FieldWorkChanged
 from asbdesk.desk import Desk
+from asbdesk.gui.tab_tools import button_menu, say, tab_button
 from asbdesk.indicators import IndicatorRow, IndicatorValueRow, periods_of, read_indicators
 
 if TYPE_CHECKING:
@@ -77,13 +75,13 @@ class IndicatorsView(QWidget):
         self._sized = False
 
         buttons = QHBoxLayout()
-        self.add_button = self._button("&Add indicator…", "Add indicator", self.add_indicator)
-        self.edit_button = self._button("Ed&it indicator…", "Edit indicator", self.edit_indicator)
-        self.delete_button = self._button(
+        self.add_button = tab_button("&Add indicator…", "Add indicator", self.add_indicator)
+        self.edit_button = tab_button("Ed&it indicator…", "Edit indicator", self.edit_indicator)
+        self.delete_button = tab_button(
             "&Delete indicator", "Delete indicator", self.delete_indicator
         )
-        self.period_button = self._button("Add &period…", "Add period", self.add_period)
-        self.value_button = self._button("Enter va&lue…", "Enter value", self.edit_value)
+        self.period_button = tab_button("Add &period…", "Add period", self.add_period)
+        self.value_button = tab_button("Enter va&lue…", "Enter value", self.edit_value)
         self.value_button.setToolTip(
             "Set the selected cell's value; or double-click the cell, or press F2 or Return"
         )
@@ -134,13 +132,6 @@ class IndicatorsView(QWidget):
         if ops is not None:
             ops.changed.connect(self._on_changed)
         self._update_buttons()
-
-    def _button(self, text: str, name: str, slot: Callable[[], None]) -> QPushButton:
-        button = QPushButton(text)
-        button.setAccessibleName(name)
-        button.setAutoDefault(False)
-        button.clicked.connect(lambda _c=False: slot())
-        return button
 
     # -- reading -------------------------------------------------------------------------
 
@@ -395,27 +386,18 @@ class IndicatorsView(QWidget):
         self.select(ind.id, period)
 
     def _context_menu(self, pos: QPoint) -> None:
-        menu = QMenu(self)
-        for button in (
+        buttons = (
             self.value_button,
             self.edit_button,
             self.delete_button,
             None,
             self.add_button,
             self.period_button,
-        ):
-            if button is None:
-                menu.addSeparator()
-                continue
-            action = menu.addAction(button.text())
-            action.setEnabled(button.isEnabled())
-            action.triggered.connect(button.click)
-        menu.popup(self.table.viewport().mapToGlobal(pos))
+        )
+        button_menu(self, self.table, buttons, pos)
 
     def _say(self, text: str) -> None:
-        window = self.window()
-        if isinstance(window, QMainWindow):
-            window.statusBar().showMessage(text, 8000)
+        say(self, text)
 
 
 def _name_tip(ind: IndicatorRow) -> str:

@@ -18,14 +18,12 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QMainWindow,
-    QMenu,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from asbdesk.gui.risk_register import RISK, RiskRegister, short
+from asbdesk.gui.tab_tools import button_menu, say, tab_button
 
 if TYPE_CHECKING:
     from asbdesk.commands import Command
@@ -51,9 +49,9 @@ class RisksView(QWidget):
         self._heat_map: HeatMap | None = None
 
         buttons = QHBoxLayout()
-        self.add_button = self._button("&Add risk…", "Add risk", self.add_risk)
-        self.edit_button = self._button("Ed&it risk…", "Edit risk", self.edit_risk)
-        self.delete_button = self._button("&Delete risk", "Delete risk", self.delete_risk)
+        self.add_button = tab_button("&Add risk…", "Add risk", self.add_risk)
+        self.edit_button = tab_button("Ed&it risk…", "Edit risk", self.edit_risk)
+        self.delete_button = tab_button("&Delete risk", "Delete risk", self.delete_risk)
         for b in (self.add_button, self.edit_button, self.delete_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
@@ -69,7 +67,7 @@ class RisksView(QWidget):
         self.filter_label = QLabel()
         self.filter_label.setObjectName("riskFilter")
         self.filter_label.setWordWrap(True)
-        self.show_all_button = self._button("Sh&ow all risks", "Show all risks", self.show_all)
+        self.show_all_button = tab_button("Sh&ow all risks", "Show all risks", self.show_all)
 
         self.side = QWidget()
         self.side.setObjectName("riskSide")
@@ -90,13 +88,6 @@ class RisksView(QWidget):
         self.empty.setVisible(False)
         ops.changed.connect(self._on_changed)
         self._update_buttons()
-
-    def _button(self, text: str, name: str, slot: Callable[[], None]) -> QPushButton:
-        button = QPushButton(text)
-        button.setAccessibleName(name)
-        button.setAutoDefault(False)
-        button.clicked.connect(lambda _c=False: slot())
-        return button
 
     # -- reading -------------------------------------------------------------------------
 
@@ -314,20 +305,16 @@ class RisksView(QWidget):
             self._say(f"Deleted the risk “{short(risk.description)}”. Edit ▸ Undo brings it back.")
 
     def _context_menu(self, pos: QPoint) -> None:
-        menu = QMenu(self)
-        for button in (self.edit_button, self.delete_button, None, self.add_button):
-            if button is None:
-                menu.addSeparator()
-                continue
-            action = menu.addAction(button.text())
-            action.setEnabled(button.isEnabled())
-            action.triggered.connect(button.click)
-        menu.popup(self.table.viewport().mapToGlobal(pos))
+        buttons = (
+            self.edit_button,
+            self.delete_button,
+            None,
+            self.add_button,
+        )
+        button_menu(self, self.table, buttons, pos)
 
     def _say(self, text: str) -> None:
-        window = self.window()
-        if isinstance(window, QMainWindow):
-            window.statusBar().showMessage(text, 8000)
+        say(self, text)
 
 
 def _chip(colour: str) -> str:
