@@ -117,6 +117,17 @@ class ReportOptions:
     # to a drop-in or a partner meeting (officer or partner must be set).
     kind: str = "committee"
 
+    def rows(self) -> ExportOptions:
+        """The rows the report holds, chosen as an export (not for partners) chooses them."""
+        return ExportOptions(
+            self.plan_id,
+            node_id=self.node_id,
+            partner=self.partner,
+            officer=self.officer,
+            statuses=self.statuses,
+            for_partners=False,
+        )
+
 
 @dataclass
 class ReportResult:
@@ -280,15 +291,7 @@ def write_report(
         raise ReportError(f"There is no report of the kind '{options.kind}'.")
     if options.kind == "actions" and not (options.officer or options.partner):
         raise ReportError("A “my actions” sheet is for one officer or one partner: choose one.")
-    export = ExportOptions(
-        options.plan_id,
-        node_id=options.node_id,
-        partner=options.partner,
-        officer=options.officer,
-        statuses=options.statuses,
-        for_partners=False,
-    )
-    table = read_table(desk.reader, export, today)
+    table = read_table(desk.reader, options.rows(), today)
     if not table.rows:
         raise ReportError(f"Nothing in the plan matches ({table.scope}); there is no report.")
     if progress is not None:

@@ -50,7 +50,7 @@ from asbdesk.rag import Status
 from asbdesk.report import KINDS, SECTION_NAMES, ReportOptions
 from asbdesk.who import current_user
 from asbdesk.words import count, plural
-from asbdesk.xlsx_export import ExportOptions, describe_scope
+from asbdesk.xlsx_export import describe_scope
 
 if TYPE_CHECKING:
     from asbdesk.gui.main_window import MainWindow
@@ -298,13 +298,7 @@ class ReportDialog(QDialog):
         elif options.kind != "committee" and not (options.officer or options.partner):
             text = "A “my actions” sheet is for one officer or partner: choose one."
         else:
-            export = ExportOptions(
-                options.plan_id,
-                node_id=options.node_id,
-                partner=options.partner,
-                officer=options.officer,
-                statuses=options.statuses,
-            )
+            export = options.rows()
             actions = sum(1 for item in rows_chosen(tree, export) if not item.children)
             scope = describe_scope(tree, export)
             noun = tree.settings.level_names[-1].lower()
