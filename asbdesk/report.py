@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -73,7 +72,7 @@ from asbdesk.risks import (
     read_risks,
 )
 from asbdesk.sessions import KINDS as SESSION_KINDS
-from asbdesk.sessions import SessionFilter, SessionRow, read_sessions, totals_by_quarter
+from asbdesk.sessions import SessionFilter, grand_total, read_sessions, totals_by_quarter
 from asbdesk.words import count
 from asbdesk.xlsx_export import ExportOptions, ExportRow, ExportTable, read_table
 
@@ -912,22 +911,20 @@ def _sessions(
     by_column = width - (60 + 21 * len(kinds)) * mm >= 60 * mm
     number = ParagraphStyle("count", parent=styles["body"], alignment=TA_RIGHT)
     data, bold = [], []
-    for totals in [*totals_by_quarter(rows), None]:
-        q = None if totals is None else totals.quarter
-        group = rows if q is None else [r for r in rows if q.start <= r.on <= q.end]
-        categories = Counter(c for r in group for c in r.categories)
-        style = styles["bold"] if q is None else styles["body"]
+    total = grand_total(rows)
+    for totals in [*totals_by_quarter(rows), total]:
+        by_kind = [(SESSION_KINDS[k], totals.kinds[k]) for k in kinds]
         data.append(
             [
-                _p("Total" if q is None else q.label, style),
-                _p(len(group), number),
+                _p(totals.label, styles["bold"] if totals is total else styles["body"]),
+                _p(totals.sessions, number),
                 *(
-                    (_p(sum(r.kind == k for r in group), number) for k in kinds)
+                    (_p(n, number) for _word, n in by_kind)
                     if by_column
-                    else [_p(_kind_counts(group, kinds), styles["body"])]
+                    else [_p(", ".join(f"{w} {n}" for w, n in by_kind if n), styles["body"])]
                 ),
-                _p(sum(r.contacts for r in group), number),
-                _p(", ".join(f"{c} {n}" for c, n in categories.most_common()), styles["body"]),
+                _p(totals.contacts, number),
+                _p(", ".join(f"{c} {n}" for c, n in totals.raised), styles["body"]),
             ]
         )
     bold.append(len(data))
@@ -955,11 +952,6 @@ def _sessions(
         ),
     ]
     return out
-
-
-def _kind_counts(group: list[SessionRow], kinds: list[str]) -> str:
-    counted = ((SESSION_KINDS[k], sum(r.kind == k for r in group)) for k in kinds)
-    return ", ".join(f"{word} {n}" for word, n in counted if n)
 
 
 def _risks(

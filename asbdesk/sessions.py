@@ -389,27 +389,49 @@ def read_sessions(
 
 
 @dataclass
-class QuarterTotals:
-    quarter: Quarter
+class Totals:
+    """Sessions, contacts, sessions of each kind and the ASB categories raised, over some
+    sessions: a quarter's, or all those shown."""
+
+    label: str
     sessions: int = 0
     contacts: int = 0
+    kinds: Counter[str] = field(default_factory=Counter)
     categories: Counter[str] = field(default_factory=Counter)
 
+    def add(self, row: SessionRow) -> None:
+        self.sessions += 1
+        self.contacts += row.contacts
+        self.kinds[row.kind] += 1
+        self.categories.update(row.categories)
+
     @property
-    def label(self) -> str:
-        return self.quarter.label
+    def raised(self) -> list[tuple[str, int]]:
+        """The categories raised, the most raised first (then by name), as every list of
+        them shows them: the window, the report and the export."""
+        return sorted(self.categories.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+@dataclass(kw_only=True)
+class QuarterTotals(Totals):
+    quarter: Quarter
 
 
 def totals_by_quarter(rows: Iterable[SessionRow]) -> list[QuarterTotals]:
-    """Sessions, contacts and the categories raised, per financial quarter, oldest first."""
+    """The totals per financial quarter, oldest first."""
     totals: dict[Quarter, QuarterTotals] = {}
     for row in rows:
         q = Quarter.of(row.on)
-        t = totals.setdefault(q, QuarterTotals(q))
-        t.sessions += 1
-        t.contacts += row.contacts
-        t.categories.update(row.categories)
+        totals.setdefault(q, QuarterTotals(q.label, quarter=q)).add(row)
     return [totals[q] for q in sorted(totals)]
+
+
+def grand_total(rows: Iterable[SessionRow]) -> Totals:
+    """The totals of all `rows`, labelled "Total"."""
+    total = Totals("Total")
+    for row in rows:
+        total.add(row)
+    return total
 
 
 def places(con: sqlite3.Connection, plan_id: int) -> list[str]:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from copy import copy
 from dataclasses import dataclass, field
@@ -48,7 +48,7 @@ from asbdesk.outfile import output_path, written_whole
 from asbdesk.periods import format_date
 from asbdesk.plan_tree import PlanTree, TreeItem
 from asbdesk.rag import Status
-from asbdesk.sessions import KINDS, read_sessions, totals_by_quarter
+from asbdesk.sessions import KINDS, grand_total, read_sessions, totals_by_quarter
 from asbdesk.words import count, level_name
 
 ProgressFn = Callable[[int, int], None]  # (done, total); raising in it cancels the export
@@ -839,19 +839,16 @@ def _write_sessions_sheet(wb: Workbook, con: sqlite3.Connection, plan_id: int) -
         c.alignment = _WRAP
         cells.append(c)
     ws.append(cells)
-    for totals in [*totals_by_quarter(rows), None]:
-        q = None if totals is None else totals.quarter
-        group = rows if q is None else [r for r in rows if q.start <= r.on <= q.end]
-        label = "Total" if totals is None else totals.label
-        categories = Counter(c for r in group for c in r.categories)
+    total = grand_total(rows)
+    for totals in [*totals_by_quarter(rows), total]:
         line: list[Any] = [
-            text_cell(ws, label),
-            len(group),
-            *(sum(r.kind == k for r in group) for k in kinds),
-            sum(r.contacts for r in group),
-            text_cell(ws, ", ".join(f"{name} {n}" for name, n in categories.most_common())),
+            text_cell(ws, totals.label),
+            totals.sessions,
+            *(totals.kinds[k] for k in kinds),
+            totals.contacts,
+            text_cell(ws, ", ".join(f"{name} {n}" for name, n in totals.raised)),
         ]
-        if totals is None:
+        if totals is total:
             line[0].font = Font(bold=True)
         ws.append(line)
 

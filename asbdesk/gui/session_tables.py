@@ -3,7 +3,6 @@ totals per financial quarter; and the periods the tab offers to filter by."""
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -109,21 +108,18 @@ def period_choices(days: list[date]) -> list[tuple[str, tuple[date, date] | None
 def fill_totals(tree: QTreeWidget, rows: list[SessionRow]) -> None:
     """A column per financial quarter (oldest first) and a total; a row for sessions,
     for contacts, and for each ASB category raised, the most raised first."""
-    from asbdesk.sessions import totals_by_quarter
+    from asbdesk.sessions import grand_total, totals_by_quarter
 
     quarters = totals_by_quarter(rows)
-    total: Counter[str] = Counter()
-    for t in quarters:
-        total.update(t.categories)
+    total = grand_total(rows)
     tree.clear()
     tree.setColumnCount(len(quarters) + 2)
-    tree.setHeaderLabels(["", *(t.label for t in quarters), "Total"])
+    tree.setHeaderLabels(["", *(t.label for t in quarters), total.label])
     lines: list[tuple[str, list[int], int]] = [
-        ("Sessions", [t.sessions for t in quarters], sum(t.sessions for t in quarters)),
-        ("Contacts", [t.contacts for t in quarters], sum(t.contacts for t in quarters)),
+        ("Sessions", [t.sessions for t in quarters], total.sessions),
+        ("Contacts", [t.contacts for t in quarters], total.contacts),
     ]
-    raised = sorted(total.items(), key=lambda kv: (-kv[1], kv[0]))
-    lines += [(name, [t.categories[name] for t in quarters], n) for name, n in raised]
+    lines += [(name, [t.categories[name] for t in quarters], n) for name, n in total.raised]
     for r, (name, values, whole) in enumerate(lines):
         item = QTreeWidgetItem([name, *(str(v) if v else "" for v in values), str(whole)])
         for c in range(1, len(values) + 2):
