@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
@@ -36,6 +36,8 @@ from asbdesk.periods import (
 )
 from asbdesk.rag import DEFAULT_COLOUR_KEY, STATUS_ORDER, Status
 from asbdesk.who import current_user
+
+F = TypeVar("F")
 
 
 class _CtrlReturn(QObject):
@@ -85,6 +87,32 @@ class _FormDialog:
 
     def exec(self) -> int:
         return self.dialog.exec()
+
+
+class _CheckedFormDialog(_FormDialog, Generic[F]):
+    """A form dialog whose OK reads its fields into checked values (`_read`). When they
+    cannot be saved (`_refusal`, with a message) the message shows in the dialog's
+    `message` label and the dialog stays open; after OK, `fields()` holds them."""
+
+    _refusal: type[Exception] = ValueError
+    message: QLabel
+    _fields: F | None = None
+
+    def _read(self) -> F:
+        raise NotImplementedError
+
+    def validate(self) -> bool:
+        try:
+            self._fields = self._read()
+        except self._refusal as exc:
+            self.message.setText(str(exc))
+            return False
+        self.message.clear()
+        return True
+
+    def fields(self) -> F:
+        assert self._fields is not None, "fields() is read after the dialog was accepted"
+        return self._fields
 
 
 def _status_items(combo: QComboBox, current: Status | None) -> None:

@@ -9,7 +9,7 @@ from datetime import date
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QWidget
 
-from asbdesk.gui.dialogs import _FormDialog
+from asbdesk.gui.dialogs import _CheckedFormDialog, _FormDialog
 from asbdesk.gui.uiload import child
 from asbdesk.indicator_edits import (
     DIRECTIONS,
@@ -48,8 +48,10 @@ def number_text(value: float | None, unit: str = "count") -> str:
     return shown + "%" if unit == "percent" else shown
 
 
-class IndicatorDialog(_FormDialog):
+class IndicatorDialog(_CheckedFormDialog[IndicatorFields]):
     """Add or edit an indicator: name, group, unit, which way is better, target, source."""
+
+    _refusal = IndicatorError
 
     def __init__(
         self,
@@ -85,7 +87,6 @@ class IndicatorDialog(_FormDialog):
         self.name_edit.setFocus()
         width = max(d.width(), d.fontMetrics().averageCharWidth() * 80)
         d.resize(width, d.sizeHint().height())
-        self._fields: IndicatorFields | None = None
 
     def _read(self) -> IndicatorFields:
         return IndicatorFields(
@@ -97,23 +98,12 @@ class IndicatorDialog(_FormDialog):
             source=self.source_edit.text(),
         ).checked()
 
-    def validate(self) -> bool:
-        try:
-            self._fields = self._read()
-        except IndicatorError as exc:
-            self.message.setText(str(exc))
-            return False
-        self.message.clear()
-        return True
 
-    def fields(self) -> IndicatorFields:
-        assert self._fields is not None, "fields() is read after the dialog was accepted"
-        return self._fields
-
-
-class ValueDialog(_FormDialog):
+class ValueDialog(_CheckedFormDialog[ValueFields]):
     """One period's value of an indicator: a number, perhaps for part of the period so far,
     or "Not yet available" (then no number). An empty value clears the period."""
+
+    _refusal = IndicatorError
 
     def __init__(self, indicator: IndicatorRow, period: str, parent: QWidget | None) -> None:
         super().__init__("indicator_value_dialog.ui", parent)
@@ -142,7 +132,6 @@ class ValueDialog(_FormDialog):
         self.value_edit.selectAll()
         width = max(d.width(), d.fontMetrics().averageCharWidth() * 70)
         d.resize(width, d.sizeHint().height())
-        self._fields: ValueFields | None = None
 
     def _available_changed(self, unavailable: bool) -> None:
         # A figure that is not out yet has no number and covers no part of the period.
@@ -157,19 +146,6 @@ class ValueDialog(_FormDialog):
             raise IndicatorError(f"{number_text(value)}% is not a percentage (0 to 100).")
         partial = self.partial_combo.currentText() if value is not None else ""
         return ValueFields(self.period, value, partial, available=True).checked()
-
-    def validate(self) -> bool:
-        try:
-            self._fields = self._read()
-        except IndicatorError as exc:
-            self.message.setText(str(exc))
-            return False
-        self.message.clear()
-        return True
-
-    def fields(self) -> ValueFields:
-        assert self._fields is not None, "fields() is read after the dialog was accepted"
-        return self._fields
 
 
 def partial_choices(period: str) -> list[str]:

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from asbdesk.gui.date_typing import typed_like_text
-from asbdesk.gui.dialogs import _FormDialog
+from asbdesk.gui.dialogs import _CheckedFormDialog
 from asbdesk.gui.uiload import child, guard_wheel
 from asbdesk.risks import LIKELIHOOD_WORDS, SCALE, SEVERITY_WORDS, RiskError, RiskFields, band
 
@@ -43,7 +43,9 @@ class PlanNode:
     depth: int
 
 
-class RiskDialog(_FormDialog):
+class RiskDialog(_CheckedFormDialog[RiskFields]):
+    _refusal = RiskError
+
     def __init__(
         self,
         title: str,
@@ -115,7 +117,6 @@ class RiskDialog(_FormDialog):
         self.description_edit.setFocus()
         fm = d.fontMetrics()
         d.resize(max(d.width(), fm.averageCharWidth() * 100), max(d.height(), fm.height() * 34))
-        self._fields: RiskFields | None = None
 
     # -- live feedback -----------------------------------------------------------------
 
@@ -163,19 +164,6 @@ class RiskDialog(_FormDialog):
             review,
             self.chosen_actions(),
         ).checked()
-
-    def validate(self) -> bool:
-        try:
-            self._fields = self._read()
-        except RiskError as exc:
-            self.message.setText(str(exc))
-            return False
-        self.message.clear()
-        return True
-
-    def fields(self) -> RiskFields:
-        assert self._fields is not None, "fields() is read after the dialog was accepted"
-        return self._fields
 
 
 def next_review(today: date) -> date:
