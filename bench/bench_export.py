@@ -38,16 +38,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-try:
-    import resource
-except ImportError:  # Windows
-    resource = None  # type: ignore[assignment]
-
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
 from big_desk import make_big_desk  # noqa: E402
+from common import best, peak_rss_mb, shown  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 
 from asbdesk.desk import Desk, open_desk  # noqa: E402
@@ -65,23 +61,6 @@ from asbdesk.xlsx_export import (  # noqa: E402
 
 TODAY = date(2025, 11, 15)  # inside the generated plan's year, so RAG has work to do
 TARGET = 1.5
-
-
-def best(runs: int, work: Callable[[int], Any]) -> tuple[float, float, Any]:
-    """The shortest of `runs` timings of work(i), wall clock and this process's CPU time
-    (steadier than the wall clock on a shared machine), and its last result."""
-    walls, cpus, result = [], [], None
-    for i in range(runs):
-        gc.collect()  # outside the timing
-        t0, c0 = time.perf_counter(), time.process_time()
-        result = work(i)
-        walls.append(time.perf_counter() - t0)
-        cpus.append(time.process_time() - c0)
-    return min(walls), min(cpus), result
-
-
-def shown(wall: float, cpu: float) -> str:
-    return f"{wall:7.3f} s (CPU {cpu:.3f} s)"
 
 
 def baseline(table: ExportTable, path: Path) -> int:
@@ -224,8 +203,8 @@ def run(desk: Desk, plan_id: int, ours: Path, theirs: Path, runs: int) -> None:
     print(f"    (b) asbdesk write_workbook {peak(lambda: export(desk, plan_id, ours)):6.1f} MB")
     reading = peak(lambda: read_table(desk.reader, ExportOptions(plan_id), TODAY))
     print(f"        of which reading the table {reading:6.1f} MB")
-    if resource is not None:  # kilobytes on Linux
-        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss = peak_rss_mb()
+    if rss is not None:
         print(f"    peak resident memory of this process: {rss:,.0f} MB")
 
 

@@ -29,20 +29,15 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
-
-try:
-    import resource
-except ImportError:  # Windows
-    resource = None  # type: ignore[assignment]
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
+from common import best, peak_rss_mb  # noqa: E402
 from openpyxl import load_workbook  # noqa: E402
 from plan_workbook import make_plan_workbook  # noqa: E402
 
@@ -58,16 +53,6 @@ from asbdesk.xlsx_reading import propose_reading  # noqa: E402
 
 TODAY = date(2025, 1, 15)
 TARGET = 1.5
-
-
-def best(runs: int, work: Callable[[int], Any]) -> tuple[float, Any]:
-    """The shortest of `runs` timings of work(i), and its last result."""
-    times, result = [], None
-    for i in range(runs):
-        t0 = time.perf_counter()
-        result = work(i)
-        times.append(time.perf_counter() - t0)
-    return min(times), result
 
 
 def baseline(path: Path) -> int:
@@ -100,7 +85,8 @@ def whole_import(path: Path, folder: Path, runs: int) -> tuple[float, Any]:
             gc.collect()  # outside the timing of the next run
 
     try:
-        return best(runs, work)
+        wall, _cpu, result = best(runs, work)
+        return wall, result
     finally:
         for desk in desks:
             desk.close()
@@ -148,7 +134,9 @@ def soffice(path: Path, folder: Path, runs: int) -> float | None:
     out = folder / "csv"
     out.mkdir(exist_ok=True)
     command = [office, "--headless", "--convert-to", "csv", "--outdir", str(out), str(path)]
-    seconds, _ = best(runs, lambda i: subprocess.run(command, check=True, capture_output=True))
+    seconds, _cpu, _ = best(
+        runs, lambda i: subprocess.run(command, check=True, capture_output=True)
+    )
     return float(seconds)
 
 
@@ -186,7 +174,7 @@ def main() -> None:
             profile(path, folder)
             return
 
-        base, cells = best(args.runs, lambda i: baseline(path))
+        base, _cpu, cells = best(args.runs, lambda i: baseline(path))
         print(f"(a) openpyxl read-only, all {cells:,} values   {base:7.3f} s")
         took, result = whole_import(path, folder, args.runs)
         nodes = sum(result.counts.values())
@@ -204,8 +192,8 @@ def main() -> None:
         for name, seconds in parts.items():
             print(f"    {name:<30} {seconds:7.3f} s  {seconds / base:5.2f}x (a)")
         print(f"    {'sum':<30} {sum(parts.values()):7.3f} s")
-        if resource is not None:  # kilobytes on Linux
-            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        peak = peak_rss_mb()
+        if peak is not None:
             print(f"peak memory of this process: {peak:,.0f} MB")
 
 
