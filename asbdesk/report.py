@@ -181,8 +181,11 @@ _GRID = colors.HexColor("#BFBFBF")
 _DARK = (Status.RED, Status.GREEN, Status.BLUE)
 
 
+_BY_WORD = {s.word: s for s in Status}  # "Amber" → Status.AMBER, as the rows hold them
+
+
 def _status_cell(word: str, styles: dict[str, ParagraphStyle]) -> tuple[Paragraph, Any]:
-    status = next((s for s in Status if s.word == word), None)
+    status = _BY_WORD.get(word)
     if status is None:
         return _p("Not set", styles["status"]), None
     style = ParagraphStyle(
@@ -306,7 +309,7 @@ def write_report(
         story = _actions_sheet(table, actions, options, period, today, width, styles)
     else:
         story = _committee_story(
-            desk, table, actions, exceptions, options, period, today, width, styles
+            desk, table, actions, exceptions, options, period, reporting, today, width, styles
         )
 
     class Canvas_(_NumberedCanvas):
@@ -387,6 +390,7 @@ def _committee_story(
     exceptions: list[ExportRow],
     options: ReportOptions,
     period: str,
+    reporting: Period,
     today: date,
     width: float,
     styles: dict[str, ParagraphStyle],
@@ -399,7 +403,7 @@ def _committee_story(
     story: list[Any] = _cover(table, options, period, today, styles)
     sections = set(options.sections)
     if "summary" in sections:
-        travel = _travel(desk, actions, _previous(reporting_period(options.period, today)))
+        travel = _travel(desk, actions, _previous(reporting))
         story += _summary(table.rows, actions, table.level_names, travel, width, styles)
     if "plan" in sections:
         for top in (r for r in table.rows if r.depth == 0):
@@ -439,7 +443,7 @@ def _committee_story(
     if "due" in sections:
         # As at the end of the period reported on (or today, if that is sooner): a report
         # for Q3 2019/20 printed later lists what was overdue then, not now.
-        as_at = min(today, reporting_period(options.period, today).end)
+        as_at = min(today, reporting.end)
         story += _due(actions, as_at, width, styles)
     if "indicators" in sections:
         story += _indicators(read_indicators(desk.reader, options.plan_id), width, styles)
@@ -584,9 +588,7 @@ def _summary(
     ]
 
     def line(label: str, group: list[ExportRow]) -> list[Any]:
-        counts = count_statuses(
-            next((s for s in Status if s.word == r.values["status"]), None) for r in group
-        )
+        counts = count_statuses(_status_of(r) for r in group)
         return [
             _p(label, styles["body"]),
             *[_p(counts.get(s, 0), styles["status"]) for s in Status],
@@ -633,7 +635,7 @@ _CHART_KEYS: list[Status | None] = [*Status, None]
 
 
 def _status_of(r: ExportRow) -> Status | None:
-    return next((s for s in Status if s.word == r.values["status"]), None)
+    return _BY_WORD.get(r.values["status"])
 
 
 def _status_chart(groups: list[tuple[str, list[ExportRow]]], width: float) -> Drawing:
