@@ -788,14 +788,7 @@ def _write_indicator_sheet(wb: Workbook, con: sqlite3.Connection, plan_id: int) 
     for i, w in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(i)].width = w
     ws.freeze_panes = "C2"
-    head = []
-    for text in fixed + periods:
-        c = text_cell(ws, text)
-        c.font = Font(bold=True, color="FFFFFF")
-        c.fill = _HEADER_FILL
-        c.alignment = _WRAP
-        head.append(c)
-    ws.append(head)
+    _append_heading_row(ws, fixed + periods)
     for ind_id, group, name, unit, direction, target, source in indicators:
         percent = unit == "percent"
         row: list[Any] = [
@@ -819,6 +812,18 @@ def _write_indicator_sheet(wb: Workbook, con: sqlite3.Connection, plan_id: int) 
         ws.append(row)
 
 
+def _append_heading_row(ws: Any, texts: list[str]) -> None:
+    """A sheet's heading row: white bold text on the header fill, wrapped."""
+    cells = []
+    for text in texts:
+        c = text_cell(ws, text)
+        c.font = Font(bold=True, color="FFFFFF")
+        c.fill = _HEADER_FILL
+        c.alignment = _WRAP
+        cells.append(c)
+    ws.append(cells)
+
+
 def _write_sessions_sheet(wb: Workbook, con: sqlite3.Connection, plan_id: int) -> None:
     """Field work in totals per quarter: sessions of each kind, contacts, the ASB
     categories raised. Totals only: a session's notes and names stay in the desk."""
@@ -831,14 +836,7 @@ def _write_sessions_sheet(wb: Workbook, con: sqlite3.Connection, plan_id: int) -
     for i, w in enumerate([14, 10, *[11] * len(kinds), 10, 80], 1):
         ws.column_dimensions[get_column_letter(i)].width = w
     ws.freeze_panes = "B2"
-    cells = []
-    for text in head:
-        c = text_cell(ws, text)
-        c.font = Font(bold=True, color="FFFFFF")
-        c.fill = _HEADER_FILL
-        c.alignment = _WRAP
-        cells.append(c)
-    ws.append(cells)
+    _append_heading_row(ws, head)
     total = grand_total(rows)
     for totals in [*totals_by_quarter(rows), total]:
         line: list[Any] = [
