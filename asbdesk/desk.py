@@ -11,6 +11,7 @@ them costs more than showing the window, so the plan is on screen before they lo
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from asbdesk import paths
+from asbdesk.lock import DeskLock, Holder
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -30,7 +32,7 @@ _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 # The schema revisions this program knows, oldest first; the last is what it writes.
 # tests/test_desk.py checks these against the migrations in db/versions.
-KNOWN_REVISIONS = ("0001", "0002", "0003")
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004")
 SCHEMA_HEAD = KNOWN_REVISIONS[-1]
 
 
@@ -44,6 +46,33 @@ class DeskTooNewError(DeskError):
 
 class NotADeskError(DeskError):
     pass
+
+
+class DeskReadOnlyError(DeskError):
+    """A change asked of a desk opened read-only."""
+
+
+class DeskInUseError(DeskError):
+    """Another asbdesk has the desk open for editing."""
+
+    def __init__(self, path: Path, holder: Holder) -> None:
+        self.path = path
+        self.holder = holder
+        super().__init__(
+            f"{path.name} is open for editing by {holder.describe()}. Only one person "
+            "can change a desk at a time; you can open it read-only to look at it."
+        )
+
+
+class DeskDamagedError(DeskError):
+    """The file is a desk, but SQLite finds it damaged."""
+
+    def __init__(self, path: Path, detail: str) -> None:
+        self.path = path
+        super().__init__(
+            f"{path.name} is damaged ({detail}) and cannot be opened safely. It has not "
+            "been changed. Restore the latest good backup into a new file to go on."
+        )
 
 
 def _alembic_config() -> Config:
@@ -73,10 +102,13 @@ def _on_connect(dbapi_connection: Any, _record: Any = None) -> None:
     cursor.close()
 
 
-def make_engine(path: Path) -> Engine:
+def make_engine(path: Path, *, uri: str | None = None) -> Engine:
     from sqlalchemy import create_engine, event
 
-    engine = create_engine(f"sqlite:///{path}")
+    if uri is None:
+        engine = create_engine(f"sqlite:///{path}")
+    else:
+        engine = create_engine(f"sqlite:///{uri}&uri=true")
 
     def connect(dbapi_connection: Any, record: Any) -> None:
         # Python's sqlite3 starts transactions only before INSERT, UPDATE and DELETE, so a
@@ -91,18 +123,47 @@ def make_engine(path: Path) -> Engine:
 
 
 class Desk:
-    """An open desk file."""
+    """An open desk file.
 
-    def __init__(self, path: Path) -> None:
+    `read_only` desks (in use by another asbdesk, or on media that cannot be written) read
+    as usual and refuse every change with DeskReadOnlyError; `read_only_reason` says why.
+    `lock` is this program's hold on the desk for editing, when it took one.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        read_only_reason: str | None = None,
+        immutable: bool = False,
+        lock: DeskLock | None = None,
+    ) -> None:
         self.path = path
+        self.read_only_reason = read_only_reason
+        self._immutable = immutable
+        self.lock = lock
+        self.can_retry = False  # read-only because in use: editing may be tried again
         self._engine: Engine | None = None
         self._sessions: sessionmaker[Session] | None = None
         self._reader: sqlite3.Connection | None = None
 
     @property
+    def read_only(self) -> bool:
+        return self.read_only_reason is not None
+
+    def _uri(self) -> str:
+        """The file as an SQLite URI; read-only desks are opened mode=ro (immutable on
+        read-only media, where SQLite cannot make the WAL's shared-memory file)."""
+        query = "mode=ro&immutable=1" if self._immutable else "mode=ro" if self.read_only else ""
+        return f"{self.path.as_uri()}?{query}" if query else str(self.path)
+
+    @property
     def engine(self) -> Engine:
         if self._engine is None:
-            self._engine = make_engine(self.path)
+            if self.read_only:
+                self._engine = make_engine(self.path, uri=self._uri())
+            else:
+                self._engine = make_engine(self.path)
         return self._engine
 
     def session(self) -> Session:
@@ -115,8 +176,20 @@ class Desk:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One unit of work: committed whole when the block ends, rolled back on error."""
+        self.check_writable()
         with self.session() as session, session.begin():
             yield session
+
+    def check_writable(self) -> None:
+        """Raises DeskReadOnlyError, saying why, when no change may be written."""
+        if self.read_only_reason is not None:
+            raise DeskReadOnlyError(f"Nothing was saved: {self.read_only_reason}")
+        if self.lock is not None and not self.lock.still_ours():
+            self.read_only_reason = (
+                f"{self.path.name} was taken over by another asbdesk while this one was "
+                "not heard from (the computer was asleep, or the network was lost)."
+            )
+            raise DeskReadOnlyError(f"Nothing was saved: {self.read_only_reason}")
 
     @property
     def reader(self) -> sqlite3.Connection:
@@ -125,11 +198,16 @@ class Desk:
         In autocommit mode, so each read sees the latest committed change.
         """
         if self._reader is None:
-            self._reader = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self._reader = sqlite3.connect(
+                self._uri(), isolation_level=None, check_same_thread=False, uri=True
+            )
             _on_connect(self._reader)
         return self._reader
 
     def close(self) -> None:
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
         if self._reader is not None:
             self._reader.close()
             self._reader = None
@@ -186,8 +264,17 @@ def _backup_copy(path: Path, revision: str | None) -> Path:
     return target
 
 
-def open_desk(path: str | Path, *, create: bool = True) -> Desk:
-    """Open (or create) the desk at `path`, migrated to this program's schema."""
+def open_desk(
+    path: str | Path, *, create: bool = True, lock: bool = False, read_only: bool = False
+) -> Desk:
+    """Open (or create) the desk at `path`, migrated to this program's schema.
+
+    `lock`: hold the desk for editing; raises DeskInUseError when another asbdesk does.
+    `read_only`: open it to look at only. A desk that cannot be written here (read-only
+    media, a file or folder without write permission) opens read-only whatever is asked,
+    with `Desk.read_only_reason` saying so. The file is checked with SQLite's quick_check;
+    a damaged one raises DeskDamagedError.
+    """
     path = Path(path).expanduser().resolve()
     if path.exists():
         if path.is_dir():
@@ -196,29 +283,114 @@ def open_desk(path: str | Path, *, create: bool = True) -> Desk:
     elif not create:
         raise DeskError(f"There is no desk at {path}.")
     else:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        current = _schema_revision(path)
-        if current != SCHEMA_HEAD:
-            if current is not None:
-                _backup_copy(path, current)
-            _upgrade(path)
-        con = sqlite3.connect(path)
         try:
-            # WAL keeps the window's reads and a save apart, and survives a crash mid-write.
-            con.execute("PRAGMA journal_mode=WAL")
-        finally:
-            con.close()
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DeskError(f"A desk cannot be made in {path.parent}: {exc.strerror}.") from exc
+        if not _can_write(path):
+            raise DeskError(f"A desk cannot be made in {path.parent}: it is read-only.")
+    reason = None if _can_write(path) else _read_only_media(path)
+    if reason is not None or read_only:
+        return _open_read_only(path, reason or "it is open read-only.")
+    holder: DeskLock | None = None
+    if lock:
+        holder = DeskLock(path)
+        try:
+            other = holder.acquire()
+        except OSError:
+            return _open_read_only(path, _read_only_media(path))
+        if other is not None:
+            raise DeskInUseError(path, other)
+    try:
+        try:
+            current = _schema_revision(path)
+            if current != SCHEMA_HEAD:
+                if current is not None:
+                    _check_integrity(path, f"{path.as_uri()}?mode=ro")
+                    _backup_copy(path, current)
+                _upgrade(path)
+            con = sqlite3.connect(path)
+            try:
+                # WAL keeps the window's reads and a save apart, and survives a crash
+                # mid-write.
+                con.execute("PRAGMA journal_mode=WAL")
+            finally:
+                con.close()
+            _check_integrity(path, str(path))
+        except sqlite3.DatabaseError as exc:
+            raise _damaged_or(path, exc) from exc
+    except BaseException:
+        if holder is not None:
+            holder.release()
+        raise
+    return Desk(path, lock=holder)
+
+
+def _can_write(path: Path) -> bool:
+    """Whether SQLite can write the desk here: the file, and the folder for its WAL files."""
+    folder_ok = os.access(path.parent, os.W_OK)
+    return folder_ok and (not path.exists() or os.access(path, os.W_OK))
+
+
+def _read_only_media(path: Path) -> str:
+    return (
+        f"{path.name} is on a disk or folder that cannot be written to here (read-only "
+        "media, or no permission), so it is open read-only. To change it, save a copy "
+        "somewhere you can write to (File ▸ Save a copy as…) and open that."
+    )
+
+
+def _open_read_only(path: Path, reason: str) -> Desk:
+    if not path.exists():
+        raise DeskError(f"There is no desk at {path}.")
+    # Without the WAL's shared-memory file, which a read-only folder cannot hold, SQLite
+    # reads the file as it stands ("immutable"); with it, it reads the latest commit.
+    shm = path.with_name(path.name + "-shm")
+    immutable = not os.access(path.parent, os.W_OK) and not shm.exists()
+    desk = Desk(path, read_only_reason=reason, immutable=immutable)
+    try:
+        current = _schema_revision(path, uri=desk._uri())
+        if current != SCHEMA_HEAD:
+            desk.close()
+            raise DeskError(
+                f"{path.name} was saved by an earlier asbdesk and must be brought up to "
+                "date before it can be opened, which cannot be done where it is (it is "
+                "read-only here). Copy it somewhere you can write to and open the copy."
+            )
+        _check_integrity(path, desk._uri())
     except sqlite3.DatabaseError as exc:
-        raise DeskError(f"{path.name} could not be opened: {exc}") from exc
-    return Desk(path)
+        desk.close()
+        raise _damaged_or(path, exc) from exc
+    return desk
 
 
-def _schema_revision(path: Path) -> str | None:
+def _check_integrity(path: Path, uri: str) -> None:
+    """SQLite's quick_check (every page and record, not the indexes' contents)."""
+    con = sqlite3.connect(uri, uri=True)
+    try:
+        rows = [r[0] for r in con.execute("PRAGMA quick_check(5)")]
+    finally:
+        con.close()
+    if rows != ["ok"]:
+        raise DeskDamagedError(path, rows[0] if rows else "no answer from the check")
+
+
+def _damaged_or(path: Path, exc: sqlite3.DatabaseError) -> DeskError:
+    text = str(exc)
+    if "malformed" in text or "not a database" in text or "corrupt" in text:
+        return DeskDamagedError(path, text)
+    if "locked" in text or "busy" in text:
+        return DeskError(
+            f"{path.name} is busy: another program is writing to it. Try again in a moment."
+        )
+    return DeskError(f"{path.name} could not be opened: {text}")
+
+
+def _schema_revision(path: Path, uri: str | None = None) -> str | None:
     """The desk's schema revision; None for a new, empty file. Refuses what is not a desk."""
     # mode=rw: never creates the file. Reading writes nothing to another program's database;
     # (read-only mode would leave -wal and -shm files beside a desk in WAL mode).
-    uri = f"{path.as_uri()}?mode=rw"
+    uri = uri or f"{path.as_uri()}?mode=rw"
     try:
         con = sqlite3.connect(uri, uri=True)
     except sqlite3.OperationalError:
