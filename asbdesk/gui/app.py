@@ -15,21 +15,47 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from asbdesk import APP_NAME, __version__, paths, settings
-from asbdesk.desk import Desk, DeskError, open_desk
+from asbdesk.desk import Desk, DeskDamagedError, DeskError, DeskInUseError, open_desk
+from asbdesk.gui.desk_safety import ask_read_only, offer_restore
 from asbdesk.gui.main_window import MainWindow
 from asbdesk.who import set_current_user
 
 
 def open_or_make_demo() -> Desk:
     path = settings.demo_desk_path()
-    if path.exists():
-        return open_desk(path)
-    from asbdesk.demo import write_demo
+    if not path.exists():
+        from asbdesk.demo import write_demo
 
-    return write_demo(path)
+        write_demo(path).close()
+    return open_for_editing(None, path, create=False)
+
+
+def open_for_editing(parent: QWidget | None, path: Path, *, create: bool) -> Desk:
+    """Open a desk to edit, asking the officer what to do when it is in use (look at it
+    read-only?) or damaged (restore the latest good backup into a new file?).
+
+    Raises DeskError when there is nothing to open: the officer said no, or it failed.
+    """
+    try:
+        return open_desk(path, create=create, lock=True)
+    except DeskInUseError as exc:
+        if not ask_read_only(parent, exc):
+            raise DeskError(f"{path.name} was not opened: it is in use.") from exc
+        desk = open_desk(path, create=False, read_only=True)
+        desk.read_only_reason = (
+            f"{exc.holder.describe()} has {path.name} open for editing; you see their saves "
+            "as they make them."
+        )
+        desk.can_retry = True
+        return desk
+    except DeskDamagedError as exc:
+        restored = offer_restore(parent, exc)
+        if restored is None:
+            raise DeskError(f"{path.name} was not opened: it is damaged.") from exc
+        return open_for_editing(parent, restored, create=False)
 
 
 class DeskController(QObject):
@@ -46,6 +72,7 @@ class DeskController(QObject):
         window.open_desk_requested.connect(lambda p: self.open_path(p, create=False))
         window.new_desk_requested.connect(lambda p: self.open_path(p, create=True))
         window.demo_requested.connect(self.open_demo)
+        window.reopen_requested.connect(self.reopen)
         if old is not None:
             window.setGeometry(old.geometry())
             old.close()
@@ -76,16 +103,28 @@ class DeskController(QObject):
             )
             return False
         try:
-            desk = open_desk(path, create=create)
+            desk = open_for_editing(self.window, path, create=create)
         except (DeskError, OSError) as exc:
-            QMessageBox.warning(self.window, APP_NAME, str(exc))
+            if not isinstance(exc.__cause__, (DeskInUseError, DeskDamagedError)):
+                QMessageBox.warning(self.window, APP_NAME, str(exc))
             if not path.exists():
                 settings.forget_desk(path)
             return False
         self.show(desk)
         return True
 
+    def reopen(self, path: Path) -> None:
+        """ "Try editing again" on a read-only view of a desk that was in use."""
+        try:
+            desk = open_desk(path, create=False, lock=True)
+        except DeskError as exc:
+            QMessageBox.information(self.window, APP_NAME, str(exc))
+            return
+        self.show(desk)
+
     def open_demo(self) -> None:
+        if self.window is not None and self.window.desk.path == settings.demo_desk_path():
+            return
         try:
             self.show(open_or_make_demo())
         except DeskError as exc:
@@ -102,7 +141,7 @@ def _startup_desk(desk: Path | None, demo: bool) -> tuple[Desk, str | None]:
             settings.forget_desk(wanted)
         else:
             try:
-                return open_desk(wanted, create=desk is not None), None
+                return open_for_editing(None, wanted, create=desk is not None), None
             except DeskError as exc:
                 return open_or_make_demo(), f"{exc}\n\nThe demo desk is open instead."
     return open_or_make_demo(), None
@@ -146,4 +185,8 @@ def run_window(desk: Path | None = None, demo: bool = False) -> int:
         QMessageBox.warning(window, APP_NAME, message)
     if os.environ.get("ASBDESK_BENCH_FIRST_PAINT"):
         window.view.viewport().installEventFilter(_FirstPaint(window))
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        if controller.window is not None:
+            controller.window.desk.close()  # lets go of the lock

@@ -33,6 +33,13 @@ from PySide6.QtWidgets import (
 from asbdesk import __version__, settings
 from asbdesk.changes import FieldWorkChanged, NodeInserted, PlanChanged, PlansChanged
 from asbdesk.desk import DESK_SUFFIX, Desk, copy_database
+from asbdesk.gui.desk_safety import (
+    DeskWatch,
+    ReadOnlyBar,
+    RestoreDialog,
+    lock_editor,
+    make_read_only,
+)
 from asbdesk.gui.filter_bar import FilterBar
 from asbdesk.gui.filter_proxy import FilterCriteria, PlanFilterProxy, matches
 from asbdesk.gui.indicators_view import IndicatorsView
@@ -59,6 +66,7 @@ class MainWindow(QMainWindow):
     open_desk_requested = Signal(object)  # Path
     new_desk_requested = Signal(object)  # Path
     demo_requested = Signal()
+    reopen_requested = Signal(object)  # Path: try to edit a desk shown read-only
 
     # Made by build_menus (menus.py).
     undo_action: QAction
@@ -80,7 +88,11 @@ class MainWindow(QMainWindow):
         self.proxy = PlanFilterProxy(self.model)
         self.setWindowTitle(f"{desk.path.stem} – asbdesk")
         self._build_widgets()
+        self._write_actions: list[QAction] = []
         build_menus(self)
+        self.watch = DeskWatch(self)
+        if desk.read_only:
+            make_read_only(self, desk.read_only_reason or "", can_retry=desk.can_retry)
         self.ops.changed.connect(self._on_changed)
         self._warmed = False
         self._expansion_before_filter: set[int] | None = None
@@ -176,7 +188,15 @@ class MainWindow(QMainWindow):
         self.risks = RisksView(self.ops, lambda: self.model.today)
         self.tabs.addTab(self.risks, "Risks")
         self.tabs.currentChanged.connect(lambda _i: self._fill_indicators())
-        self.setCentralWidget(self.tabs)
+        self.read_only_bar = ReadOnlyBar()
+        self.read_only_bar.retry.connect(lambda: self.reopen_requested.emit(self.desk.path))
+        central = QWidget()
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(0, 0, 0, 0)
+        central_layout.setSpacing(4)
+        central_layout.addWidget(self.read_only_bar)
+        central_layout.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
 
         self.rag_label = QLabel()
         self.rag_label.setObjectName("ragCounts")
@@ -228,7 +248,9 @@ class MainWindow(QMainWindow):
         tree's actions are off while it is, so nothing changes out of sight."""
         on_plan = self.tabs.currentWidget() is self.splitter
         for action in self._plan_actions:
-            action.setEnabled(on_plan and self.current_plan_id() is not None)
+            action.setEnabled(
+                on_plan and self.current_plan_id() is not None and not self.desk.read_only
+            )
         if self.tabs.currentWidget() is self.indicators:
             self.indicators.set_plan(self.current_plan_id())
 
@@ -305,6 +327,8 @@ class MainWindow(QMainWindow):
             self.editor_scroll.setWidget(editor)
             self._editor = editor
             editor.show_node(self._shown_node)
+            if self.desk.read_only:
+                lock_editor(editor)
         return self._editor
 
     # -- edits -------------------------------------------------------------------
@@ -758,6 +782,12 @@ class MainWindow(QMainWindow):
     def _after_first_paint(self) -> None:
         _ = self.editor
         self.ops.warm_up()
+        self.watch.back_up()
+
+    def restore_from_backup(self) -> None:
+        dialog = RestoreDialog(self.desk.path, self)
+        if dialog.exec() and dialog.restored is not None:
+            self.open_desk_requested.emit(dialog.restored)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._editor is not None:

@@ -26,10 +26,14 @@ def _action(
     tip: str = "",
     *,
     in_tree: bool = False,
+    writes: bool = False,
 ) -> QAction:
     """A menu action; `in_tree` keys act only while the tree has the focus, so Alt+Down
-    in a list box or Delete in a text box never changes the plan."""
+    in a list box or Delete in a text box never changes the plan. `writes`: it changes
+    the desk, so it is off while the desk is read-only."""
     action = QAction(text, window)
+    if writes:
+        window._write_actions.append(action)
     if shortcut is not None:
         action.setShortcut(QKeySequence(shortcut))
     if tip:
@@ -78,8 +82,24 @@ def build_menus(window: MainWindow) -> None:
         "Ctrl+Shift+S",
         "Copy the whole desk to another file",
     )
+    _action(
+        window,
+        m,
+        "Restore from &backup…",
+        window.restore_from_backup,
+        None,
+        "Bring back this desk as it was on an earlier day, into a new file",
+    )
     m.addSeparator()
-    _action(window, m, "New &plan…", window.new_plan, None, "Add an empty plan to this desk")
+    _action(
+        window,
+        m,
+        "New &plan…",
+        window.new_plan,
+        None,
+        "Add an empty plan to this desk",
+        writes=True,
+    )
     _action(
         window,
         m,
@@ -87,6 +107,7 @@ def build_menus(window: MainWindow) -> None:
         window.import_from_excel,
         "Ctrl+Shift+I",
         "Read the plan your team keeps in a spreadsheet",
+        writes=True,
     )
     _action(
         window,
@@ -95,6 +116,7 @@ def build_menus(window: MainWindow) -> None:
         window.export_to_excel,
         "Ctrl+Shift+X",
         "Write the plan, or a partner's part of it, to a workbook to send out",
+        writes=True,
     )
     _action(
         window,
@@ -111,6 +133,7 @@ def build_menus(window: MainWindow) -> None:
         window.take_back,
         "Ctrl+Shift+T",
         "Read the workbook a partner sent back and choose which updates to keep",
+        writes=True,
     )
     window.plan_settings_action = _action(
         window,
@@ -119,6 +142,7 @@ def build_menus(window: MainWindow) -> None:
         window.plan_settings,
         "Ctrl+,",
         "Level names, RAG thresholds, colour key",
+        writes=True,
     )
     _action(
         window,
@@ -139,6 +163,7 @@ def build_menus(window: MainWindow) -> None:
     m.addAction(undo)
     m.addAction(redo)
     window.undo_action, window.redo_action = undo, redo
+    window._write_actions += [undo, redo]
     m.addSeparator()
     window.add_sibling_action = _action(
         window,
@@ -148,6 +173,7 @@ def build_menus(window: MainWindow) -> None:
         "Ctrl+Return",
         "Add an item after the selected one",
         in_tree=True,
+        writes=True,
     )
     window.add_child_action = _action(
         window,
@@ -157,8 +183,18 @@ def build_menus(window: MainWindow) -> None:
         "Ctrl+Shift+Return",
         "Add an item under the selected one",
         in_tree=True,
+        writes=True,
     )
-    _action(window, m, "Re&name", window.rename, "F2", "Rename the selected item", in_tree=True)
+    _action(
+        window,
+        m,
+        "Re&name",
+        window.rename,
+        "F2",
+        "Rename the selected item",
+        in_tree=True,
+        writes=True,
+    )
     window.delete_action = _action(
         window,
         m,
@@ -167,10 +203,27 @@ def build_menus(window: MainWindow) -> None:
         QKeySequence.StandardKey.Delete,
         "Delete the selected item and everything under it",
         in_tree=True,
+        writes=True,
     )
     m.addSeparator()
-    _action(window, m, "Move &up", lambda: window._move("shift", -1), "Alt+Up", in_tree=True)
-    _action(window, m, "Move do&wn", lambda: window._move("shift", 1), "Alt+Down", in_tree=True)
+    _action(
+        window,
+        m,
+        "Move &up",
+        lambda: window._move("shift", -1),
+        "Alt+Up",
+        in_tree=True,
+        writes=True,
+    )
+    _action(
+        window,
+        m,
+        "Move do&wn",
+        lambda: window._move("shift", 1),
+        "Alt+Down",
+        in_tree=True,
+        writes=True,
+    )
     _action(
         window,
         m,
@@ -179,6 +232,7 @@ def build_menus(window: MainWindow) -> None:
         "Alt+Right",
         "Make it a child of the item above",
         in_tree=True,
+        writes=True,
     )
     _action(
         window,
@@ -188,6 +242,7 @@ def build_menus(window: MainWindow) -> None:
         "Alt+Left",
         "Move it up a level",
         in_tree=True,
+        writes=True,
     )
     window.renumber_action = _action(
         window,
@@ -196,6 +251,7 @@ def build_menus(window: MainWindow) -> None:
         window.renumber,
         None,
         "Number the refs 1, 1.1, a) … in plan order",
+        writes=True,
     )
     m.addSeparator()
     _action(
@@ -205,6 +261,7 @@ def build_menus(window: MainWindow) -> None:
         lambda: window.editor.ask_status(),
         "Ctrl+T",
         "Set the status, with a reason",
+        writes=True,
     )
     _action(
         window,
@@ -213,6 +270,7 @@ def build_menus(window: MainWindow) -> None:
         lambda: window.editor.add_update(),
         "Ctrl+U",
         "Add a progress update",
+        writes=True,
     )
     m.addSeparator()
     log_session = _action(
@@ -222,6 +280,7 @@ def build_menus(window: MainWindow) -> None:
         window.log_session,
         "Ctrl+L",
         "Record a drop-in, roadshow, patrol or other session, and what it counts towards",
+        writes=True,
     )
 
     m = bar.addMenu("&View")

@@ -21,11 +21,14 @@ def tab_button(text: str, name: str, slot: Callable[[], None]) -> QPushButton:
 def button_menu(
     parent: QWidget, view: QAbstractItemView, buttons: Sequence[QPushButton | None], pos: QPoint
 ) -> None:
-    """A right-click menu of `buttons` (None: a separator), each as enabled as its button."""
+    """A right-click menu of `buttons` (None: a separator), each as enabled as its button;
+    a hidden button (an editing one, on a read-only desk) is left out."""
     menu = QMenu(parent)
     for button in buttons:
         if button is None:
             menu.addSeparator()
+            continue
+        if button.isHidden():
             continue
         action = menu.addAction(button.text())
         action.setEnabled(button.isEnabled())
