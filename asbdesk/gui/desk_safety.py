@@ -246,12 +246,12 @@ def restore_into_new_file(
         return None
 
 
-def _plans_text(backup: backups.Backup) -> str:
+def _plans_text(backup: backups.Backup, sep: str = "; ") -> str:
     if backup.plans is None:
         return "damaged, cannot be restored"
     if not backup.plans:
         return "no plans"
-    return "; ".join(f"{p.title}: {p.actions} actions" for p in backup.plans)
+    return sep.join(f"{p.title}: {p.actions} actions" for p in backup.plans)
 
 
 def _size_text(size: int) -> str:
@@ -323,7 +323,7 @@ class RestoreDialog(QDialog):
         self.backups = backups.list_backups(self.desk_path)
         self.table.setRowCount(len(self.backups))
         for row, b in enumerate(self.backups):
-            cells = [f"{b.taken_at:%d/%m/%Y %H:%M}", _size_text(b.size), _plans_text(b)]
+            cells = [f"{b.taken_at:%d/%m/%Y %H:%M}", _size_text(b.size), _plans_text(b, "\n")]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if not b.good:

@@ -6,6 +6,7 @@ message and the edit is not recorded; anything else is a bug and surfaces loudly
 
 from __future__ import annotations
 
+import errno
 import sqlite3
 from types import ModuleType
 from typing import TYPE_CHECKING
@@ -29,17 +30,29 @@ def user_errors() -> tuple[type[BaseException], ...]:
     return (DeskError, TreeError, ValueError, OperationalError, sqlite3.Error, OSError)
 
 
+_FULL = "The disk is full, so the change was not saved. Free some space on it and try again."
+_NOT_ALLOWED = (
+    "The desk cannot be written to here (read-only, or no permission), so the change was "
+    "not saved. Save a copy somewhere you can write to (File ▸ Save a copy as…)."
+)
+
+
 def user_message(exc: BaseException) -> str:
     orig = getattr(exc, "orig", None)
     if isinstance(orig, sqlite3.Error) or isinstance(exc, sqlite3.Error):
         text = str(orig or exc)
         if "readonly" in text or "read-only" in text:
-            return "The desk is read-only here, so the change was not saved."
+            return _NOT_ALLOWED
         if "locked" in text:
             return "Another program is writing to this desk; the change was not saved. Try again."
         if "disk" in text or "full" in text:
-            return "The disk is full, so the change was not saved."
+            return _FULL
         return f"The change was not saved: {text}"
+    if isinstance(exc, OSError) and not isinstance(exc, FileNotFoundError):
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            return _FULL
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            return _NOT_ALLOWED
     return str(exc)
 
 
