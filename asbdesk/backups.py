@@ -143,7 +143,8 @@ def back_up_if_due(desk: Desk, now: datetime | None = None) -> Path | None:
     """
     now = now or datetime.now()
     files = _files(desk.path)
-    if files and now - files[0][0] < BACKUP_EVERY:
+    # One from the future (the clock was wrong when it was taken) does not count as recent.
+    if files and timedelta(0) <= now - files[0][0] < BACKUP_EVERY:
         return None
     folder = folder_for(desk.path)
     folder.mkdir(parents=True, exist_ok=True)

@@ -143,6 +143,7 @@ class Desk:
         self._immutable = immutable
         self.lock = lock
         self.can_retry = False  # read-only because in use: editing may be tried again
+        self.checked = True  # False: too big to check at open; the window checks it later
         self._engine: Engine | None = None
         self._sessions: sessionmaker[Session] | None = None
         self._reader: sqlite3.Connection | None = None
@@ -151,17 +152,21 @@ class Desk:
     def read_only(self) -> bool:
         return self.read_only_reason is not None
 
-    def _uri(self) -> str:
+    def uri(self) -> str:
         """The file as an SQLite URI; read-only desks are opened mode=ro (immutable on
         read-only media, where SQLite cannot make the WAL's shared-memory file)."""
         query = "mode=ro&immutable=1" if self._immutable else "mode=ro" if self.read_only else ""
         return f"{self.path.as_uri()}?{query}" if query else str(self.path)
 
+    def reading_uri(self) -> str:
+        """The file as a URI that can only read it (for checks on another connection)."""
+        return self.uri() if self.read_only else f"{self.path.as_uri()}?mode=ro"
+
     @property
     def engine(self) -> Engine:
         if self._engine is None:
             if self.read_only:
-                self._engine = make_engine(self.path, uri=self._uri())
+                self._engine = make_engine(self.path, uri=self.uri())
             else:
                 self._engine = make_engine(self.path)
         return self._engine
@@ -199,7 +204,7 @@ class Desk:
         """
         if self._reader is None:
             self._reader = sqlite3.connect(
-                self._uri(), isolation_level=None, check_same_thread=False, uri=True
+                self.uri(), isolation_level=None, check_same_thread=False, uri=True
             )
             _on_connect(self._reader)
         return self._reader
@@ -264,16 +269,27 @@ def _backup_copy(path: Path, revision: str | None) -> Path:
     return target
 
 
+# Checking a desk at open reads all of it: about 5 ms a megabyte. Above this size the
+# window opens first and checks in the background (`Desk.checked` says which).
+CHECK_AT_OPEN_MAX_BYTES = 16 * 1024 * 1024
+
+
 def open_desk(
-    path: str | Path, *, create: bool = True, lock: bool = False, read_only: bool = False
+    path: str | Path,
+    *,
+    create: bool = True,
+    lock: bool = False,
+    read_only: bool = False,
+    check: bool | None = None,
 ) -> Desk:
     """Open (or create) the desk at `path`, migrated to this program's schema.
 
     `lock`: hold the desk for editing; raises DeskInUseError when another asbdesk does.
     `read_only`: open it to look at only. A desk that cannot be written here (read-only
     media, a file or folder without write permission) opens read-only whatever is asked,
-    with `Desk.read_only_reason` saying so. The file is checked with SQLite's quick_check;
-    a damaged one raises DeskDamagedError.
+    with `Desk.read_only_reason` saying so. The file is checked with SQLite's quick_check
+    (`check`; by default when it is at most CHECK_AT_OPEN_MAX_BYTES); a damaged one raises
+    DeskDamagedError.
     """
     path = Path(path).expanduser().resolve()
     if path.exists():
@@ -289,16 +305,18 @@ def open_desk(
             raise DeskError(f"A desk cannot be made in {path.parent}: {exc.strerror}.") from exc
         if not _can_write(path):
             raise DeskError(f"A desk cannot be made in {path.parent}: it is read-only.")
+    if check is None:
+        check = not path.exists() or path.stat().st_size <= CHECK_AT_OPEN_MAX_BYTES
     reason = None if _can_write(path) else _read_only_media(path)
     if reason is not None or read_only:
-        return _open_read_only(path, reason or "it is open read-only.")
+        return _open_read_only(path, reason or "it is open read-only.", check)
     holder: DeskLock | None = None
     if lock:
         holder = DeskLock(path)
         try:
             other = holder.acquire()
         except OSError:
-            return _open_read_only(path, _read_only_media(path))
+            return _open_read_only(path, _read_only_media(path), check)
         if other is not None:
             raise DeskInUseError(path, other)
     try:
@@ -316,14 +334,17 @@ def open_desk(
                 con.execute("PRAGMA journal_mode=WAL")
             finally:
                 con.close()
-            _check_integrity(path, str(path))
+            if check:
+                _check_integrity(path, str(path))
         except sqlite3.DatabaseError as exc:
             raise _damaged_or(path, exc) from exc
     except BaseException:
         if holder is not None:
             holder.release()
         raise
-    return Desk(path, lock=holder)
+    desk = Desk(path, lock=holder)
+    desk.checked = check
+    return desk
 
 
 def _can_write(path: Path) -> bool:
@@ -340,7 +361,7 @@ def _read_only_media(path: Path) -> str:
     )
 
 
-def _open_read_only(path: Path, reason: str) -> Desk:
+def _open_read_only(path: Path, reason: str, check: bool) -> Desk:
     if not path.exists():
         raise DeskError(f"There is no desk at {path}.")
     # Without the WAL's shared-memory file, which a read-only folder cannot hold, SQLite
@@ -349,7 +370,7 @@ def _open_read_only(path: Path, reason: str) -> Desk:
     immutable = not os.access(path.parent, os.W_OK) and not shm.exists()
     desk = Desk(path, read_only_reason=reason, immutable=immutable)
     try:
-        current = _schema_revision(path, uri=desk._uri())
+        current = _schema_revision(path, uri=desk.uri())
         if current != SCHEMA_HEAD:
             desk.close()
             raise DeskError(
@@ -357,22 +378,35 @@ def _open_read_only(path: Path, reason: str) -> Desk:
                 "date before it can be opened, which cannot be done where it is (it is "
                 "read-only here). Copy it somewhere you can write to and open the copy."
             )
-        _check_integrity(path, desk._uri())
+        if check:
+            _check_integrity(path, desk.uri())
     except sqlite3.DatabaseError as exc:
         desk.close()
         raise _damaged_or(path, exc) from exc
+    desk.checked = check
     return desk
 
 
-def _check_integrity(path: Path, uri: str) -> None:
-    """SQLite's quick_check (every page and record, not the indexes' contents)."""
-    con = sqlite3.connect(uri, uri=True)
+def integrity_problem(uri: str) -> str | None:
+    """What SQLite's quick_check (every page and record, not the indexes' contents) finds
+    wrong with the database at `uri`; None when it is sound. Safe to call from a thread."""
     try:
-        rows = [r[0] for r in con.execute("PRAGMA quick_check(5)")]
-    finally:
-        con.close()
+        con = sqlite3.connect(uri, uri=True)
+        try:
+            rows = [r[0] for r in con.execute("PRAGMA quick_check(5)")]
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
     if rows != ["ok"]:
-        raise DeskDamagedError(path, rows[0] if rows else "no answer from the check")
+        return str(rows[0]) if rows else "no answer from the check"
+    return None
+
+
+def _check_integrity(path: Path, uri: str) -> None:
+    problem = integrity_problem(uri)
+    if problem is not None:
+        raise DeskDamagedError(path, problem)
 
 
 def _damaged_or(path: Path, exc: sqlite3.DatabaseError) -> DeskError:

@@ -6,9 +6,10 @@ Each trial copies a small desk (the demo desk, written once), starts a child pro
 that makes edits in a loop, each one a command in its own transaction (an update added,
 a node's title changed, a status changed, a session logged), and prints a line naming
 each edit only after its commit has returned: that line is the edit "confirmed on
-screen". After a random moment the child is killed with SIGKILL. Then the desk is opened
-as the program opens it, `PRAGMA integrity_check` must say "ok", and every confirmed edit
-must be in it. An edit made but not yet confirmed may be there or not; both are fine.
+screen". The child holds the desk's lock, as the window does. After a random moment the
+child is killed with SIGKILL. Then the desk is opened as the program opens it to edit
+(which must clear the dead child's lock as stale), `PRAGMA integrity_check` must say
+"ok", and every confirmed edit must be in it. An edit made but not yet confirmed may be there or not; both are fine.
 
 Prints the trials, the edits confirmed, any failure, and the time taken.
 """
@@ -35,7 +36,7 @@ from asbdesk.desk import open_desk
 from asbdesk.rag import Status
 from asbdesk.sessions import LogSession, SessionFields
 
-desk = open_desk(sys.argv[1], create=False)
+desk = open_desk(sys.argv[1], create=False, lock=True)
 plan, = desk.reader.execute("SELECT id FROM plan ORDER BY position LIMIT 1").fetchone()
 nodes = [r[0] for r in desk.reader.execute("SELECT id FROM node WHERE plan_id = ?", (plan,))]
 print("ready", flush=True)
@@ -91,9 +92,17 @@ def trial(base: Path, folder: Path, delay: float) -> tuple[int, list[str]]:
     # A line cut short by the kill was never confirmed whole: it does not count.
     confirmed = [c for c in confirmed if len(c) == 3]
     problems = []
-    from asbdesk.desk import open_desk
+    from asbdesk.desk import DeskError, open_desk
+    from asbdesk.lock import lock_path
 
-    with open_desk(desk, create=False) as opened:
+    if not lock_path(desk).exists():
+        problems.append("the child held no lock")
+    try:
+        # The killed child's lock is left behind: opening to edit must clear it as stale.
+        opened = open_desk(desk, create=False, lock=True)
+    except DeskError as exc:
+        return len(confirmed), [*problems, f"reopening to edit: {exc}"]
+    with opened:
         con: sqlite3.Connection = opened.reader
         check = con.execute("PRAGMA integrity_check").fetchone()[0]
         if check != "ok":

@@ -8,6 +8,7 @@ demo desk instead, so the program always starts.
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 import time
 from datetime import date
@@ -110,7 +111,17 @@ class DeskController(QObject):
             if not path.exists():
                 settings.forget_desk(path)
             return False
-        self.show(desk)
+        return self.show_or_restore(desk)
+
+    def show_or_restore(self, desk: Desk) -> bool:
+        """Show `desk`; a big desk, opened before its check, may turn out damaged as the
+        window reads it: then it is closed and its latest good backup offered."""
+        try:
+            self.show(desk)
+        except sqlite3.DatabaseError as exc:
+            desk.close()
+            restored = offer_restore(self.window, DeskDamagedError(desk.path, str(exc)))
+            return restored is not None and self.open_path(restored, create=False)
         return True
 
     def reopen(self, path: Path) -> None:
@@ -180,7 +191,10 @@ def run_window(desk: Path | None = None, demo: bool = False) -> int:
         QMessageBox.critical(None, APP_NAME, str(exc))
         return 1
     controller = DeskController()
-    window = controller.show(first)
+    if not controller.show_or_restore(first):
+        return 1
+    window = controller.window
+    assert window is not None
     if message:
         QMessageBox.warning(window, APP_NAME, message)
     if os.environ.get("ASBDESK_BENCH_FIRST_PAINT"):

@@ -15,7 +15,7 @@ import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from asbdesk import APP_NAME, backups
-from asbdesk.desk import DeskDamagedError, DeskInUseError
+from asbdesk.desk import DeskDamagedError, DeskInUseError, integrity_problem
 from asbdesk.lock import REFRESH_EVERY_S
 
 if TYPE_CHECKING:
@@ -120,8 +120,22 @@ def lock_editor(editor: QWidget) -> None:
             w.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
 
 
+class _IntegrityCheck(QThread):
+    """SQLite's quick_check of a big desk, on its own connection, off the window's thread."""
+
+    found = Signal(object)  # str | None: what is wrong, or None
+
+    def __init__(self, uri: str, parent: QObject) -> None:
+        super().__init__(parent)
+        self.uri = uri
+
+    def run(self) -> None:
+        self.found.emit(integrity_problem(self.uri))
+
+
 class DeskWatch(QObject):
-    """The window's timers: the lock's heartbeat, daily backups, following a writer."""
+    """The window's timers: the lock's heartbeat, daily backups, following a writer, and
+    the integrity check of a desk too big to check before the window opened."""
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
@@ -129,6 +143,7 @@ class DeskWatch(QObject):
         self.desk = window.desk
         self.last_backup: Path | None = None
         self._data_version: int | None = None
+        self.check: _IntegrityCheck | None = None
         self.lock_timer = QTimer(self)
         self.lock_timer.setInterval(REFRESH_EVERY_S * 1000)
         self.lock_timer.timeout.connect(self.refresh_lock)
@@ -158,9 +173,44 @@ class DeskWatch(QObject):
             reason = self.desk.read_only_reason or str(exc)
             make_read_only(self.window, reason, can_retry=False)
 
+    def after_first_paint(self) -> None:
+        """A big desk is checked now, in the background; the backup waits for its answer,
+        so a damaged desk is never copied over a good backup."""
+        if self.desk.checked:
+            self.back_up()
+            return
+        self.window.statusBar().showMessage("Checking the desk file…")
+        self.check = _IntegrityCheck(self.desk.reading_uri(), self)
+        self.check.found.connect(self._checked)
+        self.check.start()
+
+    def _checked(self, problem: str | None) -> None:
+        self.desk.checked = True
+        if problem is None:
+            self.window.statusBar().showMessage("The desk file is sound.", 5000)
+            self.back_up()
+            return
+        self.lock_timer.stop()
+        self.backup_timer.stop()
+        damaged = DeskDamagedError(self.desk.path, problem)
+        self.desk.read_only_reason = str(damaged)
+        make_read_only(self.window, str(damaged), can_retry=False)
+        restored = offer_restore(self.window, damaged)
+        if restored is not None:
+            self.window.open_desk_requested.emit(restored)
+
+    def stop(self) -> None:
+        """Before the window goes (its desk is closed next): no timer fires again, and a
+        running check is let finish (it only reads)."""
+        for timer in (self.lock_timer, self.backup_timer, self.follow_timer):
+            timer.stop()
+        if self.check is not None:
+            self.check.found.disconnect(self._checked)
+            self.check.wait()
+
     def back_up(self) -> None:
         """A backup if one is due; a failure is said in the status bar, never in the way."""
-        if self.desk.read_only:
+        if self.desk.read_only or not self.desk.checked:
             return
         try:
             made = backups.back_up_if_due(self.desk)

@@ -782,7 +782,7 @@ class MainWindow(QMainWindow):
     def _after_first_paint(self) -> None:
         _ = self.editor
         self.ops.warm_up()
-        self.watch.back_up()
+        self.watch.after_first_paint()
 
     def restore_from_backup(self) -> None:
         dialog = RestoreDialog(self.desk.path, self)
@@ -792,6 +792,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._editor is not None:
             self._editor.commit_pending()
+        self.watch.stop()
         super().closeEvent(event)
 
 

@@ -4,7 +4,7 @@ is restored from a backup into a new file, File ▸ Restore from backup…, a fu
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -140,40 +140,55 @@ def test_restore_from_backup_lists_them_and_restores_into_a_new_file(
     window: MainWindow, tmp_path: Path, monkeypatch, qtbot
 ) -> None:
     desk = window.desk
-    backups.back_up_if_due(desk, datetime(2026, 11, 20, 9, 0))
-    backups.back_up_if_due(desk, datetime(2026, 11, 27, 9, 5))
+    qtbot.waitUntil(lambda: window.watch.last_backup is not None)  # taken on opening
+    now = datetime.now().replace(second=0, microsecond=0)
+    for days in (9, 2):
+        backups.back_up_if_due(desk, now - timedelta(days=days))
+    EditNode(node_id(window, row_at(window, "1", "1.1")), {"title": "After the backups"}).do(
+        desk
+    )
     target = tmp_path / "as it was.asbdesk"
     monkeypatch.setattr(
         QFileDialog, "getSaveFileName", staticmethod(lambda *_a: (str(target), ""))
     )
     seen: dict[str, object] = {}
 
-    def pick_the_older(dialog: RestoreDialog) -> None:
+    def pick_the_oldest(dialog: RestoreDialog) -> None:
         table = dialog.table
         seen["rows"] = [
             [table.item(r, c).text() for c in range(3)] for r in range(table.rowCount())
         ]
         dialog.days.setValue(30)
-        table.selectRow(1)
+        table.selectRow(2)
         dialog.restore_button.click()
 
     with (
         qtbot.waitSignal(window.open_desk_requested) as opened,
-        answering_dialog(pick_the_older),
+        answering_dialog(pick_the_oldest),
     ):
         window.restore_from_backup()
     rows = seen["rows"]
-    assert [r[0] for r in rows] == ["27/11/2026 09:05", "20/11/2026 09:00"]
+    assert [r[0] for r in rows][1:] == [
+        f"{now - timedelta(days=2):%d/%m/%Y %H:%M}",
+        f"{now - timedelta(days=9):%d/%m/%Y %H:%M}",
+    ]
     assert all("KB" in r[1] for r in rows)
-    assert "Broxtowe" in rows[0][2] and "Welwyn" in rows[0][2] and "actions" in rows[0][2]
+    assert "Broxtowe" in rows[2][2] and "Welwyn" in rows[2][2] and "actions" in rows[2][2]
     assert backups.keep_days() == 30
     assert opened.args == [target]
     restored = open_desk(target)
     assert restored.reader.execute("SELECT count(*) FROM plan").fetchone() == (2,)
+    assert restored.reader.execute(
+        "SELECT count(*) FROM node WHERE title = 'After the backups'"
+    ).fetchone() == (0,)
     restored.close()
 
 
 def test_restore_says_when_there_are_no_backups(window: MainWindow, qtbot) -> None:
+    qtbot.waitUntil(lambda: window.watch.last_backup is not None)
+    for backup in backups.list_backups(window.desk.path):
+        backup.path.unlink()
+
     def look(dialog: RestoreDialog) -> None:
         assert dialog.empty.isVisibleTo(dialog)
         assert not dialog.restore_button.isEnabled()
@@ -209,3 +224,69 @@ def test_a_full_disk_refuses_the_edit_and_the_window_shows_the_plan_as_saved(
         "SELECT title FROM node WHERE id = ?", (node_id(window, index),)
     ).fetchone()[0]
     assert saved == before
+
+
+def test_a_big_desk_is_checked_after_the_window_opens_and_a_damaged_one_turns_read_only(
+    demo_desk: Desk, controller: DeskController, monkeypatch, qtbot
+) -> None:
+    from asbdesk import desk as desk_module
+    from asbdesk.gui import desk_safety
+
+    monkeypatch.setattr(desk_module, "CHECK_AT_OPEN_MAX_BYTES", 0)  # every desk is "big"
+    offered: list[str] = []
+    monkeypatch.setattr(desk_safety, "offer_restore", lambda _w, exc: offered.append(str(exc)))
+    path = demo_desk.path
+    # Damage a table the window does not read as it opens: only the check can find it.
+    (root,) = demo_desk.reader.execute(
+        "SELECT rootpage FROM sqlite_master WHERE name = 'partner_export'"
+    ).fetchone()
+    demo_desk.close()
+    with path.open("r+b") as f:
+        f.seek(4096 * (root - 1))
+        f.write(b"\xa5" * 600)
+
+    assert controller.open_path(path, create=False)  # opens at once, unchecked
+    window = controller.window
+    assert window is not None and not window.desk.checked
+    qtbot.waitUntil(lambda: bool(offered), timeout=10_000)
+    assert "is damaged" in offered[0]
+    assert window.desk.read_only and window.read_only_bar.isVisible()
+    assert "is damaged" in window.read_only_bar.label.text()
+    assert not any(a.isEnabled() for a in window._write_actions)
+    assert backups.list_backups(path) == []  # a damaged desk is never backed up
+
+
+def test_a_big_desk_damaged_where_the_window_reads_is_closed_and_a_backup_offered(
+    demo_desk: Desk, controller: DeskController, monkeypatch, qtbot
+) -> None:
+    from asbdesk import desk as desk_module
+    from asbdesk.gui import app
+
+    monkeypatch.setattr(desk_module, "CHECK_AT_OPEN_MAX_BYTES", 0)
+    offered: list[str] = []
+    monkeypatch.setattr(app, "offer_restore", lambda _w, exc: offered.append(str(exc)))
+    path = demo_desk.path
+    demo_desk.close()
+    with path.open("r+b") as f:
+        f.seek(4096 * 3)
+        f.write(b"\xa5" * 600)
+    assert not controller.open_path(path, create=False)
+    assert controller.window is None
+    assert "is damaged" in offered[0]
+    open_desk(path, check=False, lock=True).close()  # its lock was let go
+
+
+def test_a_big_sound_desk_is_checked_then_backed_up(
+    demo_desk: Desk, controller: DeskController, monkeypatch, qtbot
+) -> None:
+    from asbdesk import desk as desk_module
+
+    monkeypatch.setattr(desk_module, "CHECK_AT_OPEN_MAX_BYTES", 0)
+    path = demo_desk.path
+    demo_desk.close()
+    assert controller.open_path(path, create=False)
+    window = controller.window
+    assert window is not None
+    qtbot.waitUntil(lambda: window.watch.last_backup is not None, timeout=10_000)
+    assert window.desk.checked and not window.desk.read_only
+    assert [b.good for b in backups.list_backups(path)] == [True]
