@@ -247,16 +247,20 @@ def copy_database(source: Path, target: Path) -> None:
         raise ValueError("Choose a different file: that is the desk itself.")
     part = target.with_name(target.name + ".part")
     part.unlink(missing_ok=True)
-    src = sqlite3.connect(source)
     try:
-        dst = sqlite3.connect(part)
+        src = sqlite3.connect(source)
         try:
-            src.backup(dst)
+            dst = sqlite3.connect(part)
+            try:
+                src.backup(dst)
+            finally:
+                dst.close()
         finally:
-            dst.close()
-    finally:
-        src.close()
-    part.replace(target)
+            src.close()
+        part.replace(target)
+    except BaseException:
+        part.unlink(missing_ok=True)  # a full disk leaves no half-written copy behind
+        raise
 
 
 def _backup_copy(path: Path, revision: str | None) -> Path:

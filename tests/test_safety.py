@@ -401,3 +401,29 @@ def test_backups_of_two_desks_of_the_same_name_are_kept_apart(
     other_dir.mkdir()
     shutil.copyfile(desk.path, other_dir / demo_desk.path.name)
     assert backups.folder_for(demo_desk.path) != backups.folder_for(other_dir / demo_desk.path.name)
+
+
+_COPY_CHILD = """
+import sys
+from pathlib import Path
+from asbdesk.desk import copy_database
+target = Path(sys.argv[2])
+try:
+    copy_database(Path(sys.argv[1]), target)
+except Exception as exc:
+    print("failed", type(exc).__name__, exc)
+print("left", sorted(p.name for p in target.parent.iterdir()))
+"""
+
+
+def test_a_copy_to_a_full_disk_leaves_nothing_half_written(demo_desk: Desk, tmp_path: Path) -> None:
+    """Save a copy as…, backups and restores all copy with copy_database."""
+    if not _unshare_works():
+        pytest.skip("needs user namespaces to mount a small filesystem")
+    small = tmp_path / "small"
+    small.mkdir()
+    mount = f"mount -t tmpfs -o size=64k tmpfs {small}"
+    done = _in_namespace(_COPY_CHILD, mount, str(demo_desk.path), f"{small}/copy.asbdesk")
+    assert done.returncode == 0, done.stderr
+    assert "failed" in done.stdout and "full" in done.stdout, done.stdout
+    assert "left []" in done.stdout
