@@ -9,7 +9,8 @@ each edit only after its commit has returned: that line is the edit "confirmed o
 screen". The child holds the desk's lock, as the window does. After a random moment the
 child is killed with SIGKILL. Then the desk is opened as the program opens it to edit
 (which must clear the dead child's lock as stale), `PRAGMA integrity_check` must say
-"ok", and every confirmed edit must be in it. An edit made but not yet confirmed may be there or not; both are fine.
+"ok", and every confirmed edit must be in it. An edit made but not yet confirmed may be
+there or not; both are fine.
 
 Prints the trials, the edits confirmed, any failure, and the time taken.
 """

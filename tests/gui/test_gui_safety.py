@@ -144,13 +144,9 @@ def test_restore_from_backup_lists_them_and_restores_into_a_new_file(
     now = datetime.now().replace(second=0, microsecond=0)
     for days in (9, 2):
         backups.back_up_if_due(desk, now - timedelta(days=days))
-    EditNode(node_id(window, row_at(window, "1", "1.1")), {"title": "After the backups"}).do(
-        desk
-    )
+    EditNode(node_id(window, row_at(window, "1", "1.1")), {"title": "After the backups"}).do(desk)
     target = tmp_path / "as it was.asbdesk"
-    monkeypatch.setattr(
-        QFileDialog, "getSaveFileName", staticmethod(lambda *_a: (str(target), ""))
-    )
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *_a: (str(target), "")))
     seen: dict[str, object] = {}
 
     def pick_the_oldest(dialog: RestoreDialog) -> None:
