@@ -761,15 +761,9 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Saved a copy as {target}", 8000)
 
     def about(self) -> None:
-        QMessageBox.about(
-            self,
-            "About asbdesk",
-            f"<h3>asbdesk {__version__}</h3>"
-            "<p>Keep a council's anti-social behaviour action plan on a laptop, offline.</p>"
-            f"<p>Desk: {self.desk.path}</p>"
-            "<p>Built with Qt for Python (PySide6, LGPL v3), SQLAlchemy (MIT), Alembic (MIT), "
-            "openpyxl (MIT), reportlab (BSD) and platformdirs (MIT).</p>",
-        )
+        from asbdesk.gui.about_dialog import AboutDialog
+
+        AboutDialog(self.desk.path, __version__, self).exec()
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint and not self._warmed:
