@@ -11,6 +11,7 @@
     asbdesk report DESK --my-actions --officer NAME -o FILE.pdf
     asbdesk demo DESK
     asbdesk import FILE.xlsx --desk DESK [--sheet NAME] [--mapping FILE.json]
+    asbdesk history DESK [--plan NAME] [--node REF] -o FILE.csv|FILE.xlsx
 
 The commands never import Qt, so they run on a machine without a screen.
 """
@@ -28,7 +29,7 @@ from asbdesk.desk import DESK_SUFFIX, Desk, DeskError, open_desk
 from asbdesk.rag import Status
 from asbdesk.words import count
 
-COMMANDS = ("info", "export", "takeback", "report", "demo", "import")
+COMMANDS = ("info", "export", "takeback", "report", "demo", "import", "history")
 
 
 def _existing_desk(path: str) -> Path:
@@ -136,6 +137,7 @@ def _export_xlsx(args: argparse.Namespace) -> int:
 
 
 def cmd_takeback(args: argparse.Namespace) -> int:
+    from asbdesk.commands import run
     from asbdesk.periods import parse_target_date
     from asbdesk.takeback import TakeBack, read_review, summary
 
@@ -157,7 +159,7 @@ def cmd_takeback(args: argparse.Namespace) -> int:
         author = args.author or review.partner
         if not author:
             raise DeskError("Say whom the updates come from: --author NAME.")
-        TakeBack(review, author, review.on).do(desk)
+        run(desk, TakeBack(review, author, review.on))
     print(f"Applied {summary(review)}, credited to {author}.")
     return 0
 
@@ -202,10 +204,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from asbdesk.audit import recording
     from asbdesk.xlsx_import import import_workbook, load_mapping
 
     mapping = load_mapping(args.mapping) if args.mapping else None
-    with open_desk(args.desk) as desk:
+    with open_desk(args.desk) as desk, recording("Import from Excel", source=Path(args.file).name):
         result = import_workbook(desk, args.file, sheet=args.sheet, mapping=mapping)
     print(f"Imported '{result.title}' from the sheet '{result.sheet}' into {args.desk}:")
     print("  " + ", ".join(count(n, name.lower()) for name, n in result.counts.items()))
@@ -215,6 +218,35 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"{count(len(result.warnings), 'warning')}:")
         for warning in result.warnings:
             print(f"  {warning}")
+    return 0
+
+
+def find_node(desk: Desk, plan_id: int, ref: str) -> int:
+    """The node of the plan with this ref; one deleted since is found too (its history is
+    kept), when no live one has it."""
+    rows = desk.reader.execute(
+        "SELECT id, title, deleted_at FROM node WHERE plan_id = ? AND ref = ? "
+        "ORDER BY deleted_at IS NOT NULL, id",
+        (plan_id, ref.strip()),
+    ).fetchall()
+    live = [r for r in rows if r[2] is None] or rows
+    if not live:
+        raise DeskError(f"No item of the plan has the ref '{ref}'.")
+    if len(live) > 1:
+        titles = "; ".join(f"'{t}'" for _i, t, _d in live)
+        raise DeskError(f"{len(live)} items have the ref '{ref}' ({titles}); renumber the refs.")
+    return int(live[0][0])
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from asbdesk.history import desk_history, write_history
+
+    with open_desk(_existing_desk(args.desk), create=False) as desk:
+        plan_id = find_plan(desk, args.plan) if args.plan or args.node else None
+        node_id = find_node(desk, plan_id, args.node) if args.node and plan_id else None
+        entries = desk_history(desk.reader, plan_id, node_id)
+    path = write_history(entries, args.output)
+    print(f"Wrote {path}: {count(len(entries), 'change')}.")
     return 0
 
 
@@ -279,6 +311,12 @@ def command_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("-o", "--output", required=True, help="the PDF to write")
     p.set_defaults(func=cmd_report)
+    p = sub.add_parser("history", help="the audit trail of changes, as CSV or Excel")
+    p.add_argument("desk")
+    p.add_argument("--plan", help="only this plan, by its title or any unique part of it")
+    p.add_argument("--node", help="only the item with this ref (1.3, b) …) of the plan")
+    p.add_argument("-o", "--output", required=True, help="the file to write: FILE.csv or FILE.xlsx")
+    p.set_defaults(func=cmd_history)
     p = sub.add_parser("demo", help="write the demo desk to a new file")
     p.add_argument("desk")
     p.set_defaults(func=cmd_demo)

@@ -16,6 +16,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from asbdesk import tree
+from asbdesk.audit import recording_command
 from asbdesk.changes import (
     Change,
     NodeChanged,
@@ -726,5 +727,7 @@ def set_plan_deleted(s: Session, plan_id: int | None, deleted: bool) -> None:
 
 
 def run(desk: Desk, command: Command) -> list[Change]:
-    """Do a command outside any undo stack (the command line, scripts)."""
-    return command.do(desk)
+    """Do a command outside any undo stack (the command line, scripts), its changes
+    credited to it in the audit trail."""
+    with recording_command(command):
+        return command.do(desk)

@@ -32,7 +32,7 @@ _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 # The schema revisions this program knows, oldest first; the last is what it writes.
 # tests/test_desk.py checks these against the migrations in db/versions.
-KNOWN_REVISIONS = ("0001", "0002", "0003")
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004")
 SCHEMA_HEAD = KNOWN_REVISIONS[-1]
 
 

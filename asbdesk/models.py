@@ -377,3 +377,39 @@ class Risk(Stamped, Base):
     @property
     def score(self) -> int:
         return self.severity * self.likelihood
+
+
+class AuditEntry(Base):
+    """One line of the audit trail: who changed which field of what, when, from what to what,
+    and why, as the officer reads it (dates dd/mm/yyyy, status words). Written as each change
+    commits (`asbdesk.audit`) and never changed after.
+
+    Node and plan are plain ids, not foreign keys, and the node's ref and title are copied:
+    the history outlives the record it tells of."""
+
+    __tablename__ = "audit_entry"
+    __table_args__ = (
+        Index("ix_audit_entry_node", "node_id", "id"),
+        Index("ix_audit_entry_plan", "plan_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)  # UTC
+    who: Mapped[str] = mapped_column(String(120), default=current_user)
+    plan_id: Mapped[int | None] = mapped_column(Integer)
+    node_id: Mapped[int | None] = mapped_column(Integer)
+    node_ref: Mapped[str] = mapped_column(String(40), default="")
+    node_title: Mapped[str] = mapped_column(Text, default="")
+    # What was changed: "node", "milestone", "update", "field", "plan", "indicator" …
+    entity: Mapped[str] = mapped_column(String(20))
+    item: Mapped[str] = mapped_column(Text, default="")  # which milestone, update …
+    field: Mapped[str] = mapped_column(String(60))  # "Status", "Target date", "Added" …
+    old: Mapped[str | None] = mapped_column(Text)
+    new: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text)
+    action: Mapped[str] = mapped_column(Text, default="")  # "Change status", "Undo: …"
+
+
+# Every change is recorded as it commits; installed with the models, which every writer
+# imports, so no transaction can leave it out.
+from asbdesk import audit  # noqa: E402, F401

@@ -352,10 +352,37 @@ SAMPLE_DESKS = Path(__file__).parent / "data" / "desks"
 SAMPLE_EXTRAS = {
     "0001": {},
     "0002": {"partner_export": 1},  # and one internal update
+    # The demo desk of its time: field sessions (with officers and partners), the risk
+    # register (with mitigating actions), a partner export, an internal update, two extra
+    # fields (one internal).
+    "0003": {
+        "partner_export": 1,
+        "field_session": 23,
+        "session_officer": 23,
+        "session_partner": 22,
+        "risk": 5,
+        "risk_node": 7,
+        "extra_field": 2,
+    },
 }
 
 
-@pytest.mark.parametrize("revision", ["0001", "0002"])
+def _every_row(con: sqlite3.Connection) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table, each with the columns it had in the sample."""
+    tables = [
+        r[0]
+        for r in con.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'alembic_version'"
+        )
+    ]
+    out = {}
+    for table in tables:
+        columns = ", ".join(f'"{c[1]}"' for c in con.execute(f'PRAGMA table_info("{table}")'))
+        out[table] = con.execute(f'SELECT {columns} FROM "{table}" ORDER BY rowid').fetchall()
+    return out
+
+
+@pytest.mark.parametrize("revision", ["0001", "0002", "0003"])
 def test_a_desk_from_an_earlier_schema_opens_with_all_its_data(tmp_path, revision):
     import sqlite3
 
@@ -376,6 +403,7 @@ def test_a_desk_from_an_earlier_schema_opens_with_all_its_data(tmp_path, revisio
         if revision >= "0002"
         else 0
     )
+    rows_before = _every_row(con)
     con.close()
     assert before["node"] > 0 and before["progress_update"] > 0
     for table, rows in SAMPLE_EXTRAS[revision].items():
@@ -387,9 +415,15 @@ def test_a_desk_from_an_earlier_schema_opens_with_all_its_data(tmp_path, revisio
         after = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in before}
         internal = con.execute("SELECT count(*) FROM progress_update WHERE internal").fetchone()
         version = con.execute("SELECT version_num FROM alembic_version").fetchone()
-        # Tables added since start empty.
-        assert con.execute("SELECT count(*) FROM field_session").fetchone() == (0,)
-        assert con.execute("SELECT count(*) FROM risk").fetchone() == (0,)
+        # Every row of the sample, every column it had, is still there, as it was.
+        rows_after = _every_row(con)
+        for table, rows in rows_before.items():
+            width = len(rows[0]) if rows else 0
+            assert [r[:width] for r in rows_after[table]] == rows, table
+        # Tables added since start empty: nothing of the sample's past was recorded.
+        new_tables = set(rows_after) - set(rows_before)
+        assert new_tables and all(rows_after[t] == [] for t in new_tables), new_tables
+        assert "audit_entry" in new_tables
     assert after == before
     assert version == (KNOWN_REVISIONS[-1],)
     assert internal == (internal_before,)  # nothing was internal before the flag existed

@@ -498,6 +498,11 @@ class MainWindow(QMainWindow):
 
         partner_workbooks.take_back(self)
 
+    def export_history(self) -> None:
+        from asbdesk.gui.history_view import export_history
+
+        export_history(self)
+
     def new_plan(self) -> None:
         title, ok = QInputDialog.getText(self, "New plan", "Title of the new plan:")
         if not ok or not title.strip():

@@ -135,6 +135,14 @@ def build_menus(window: MainWindow) -> None:
         "Read the workbook a partner sent back and choose which updates to keep",
         writes=True,
     )
+    _action(
+        window,
+        m,
+        "Export change &history…",
+        window.export_history,
+        None,
+        "Who changed what in this plan, and when, as a CSV file or an Excel workbook",
+    )
     window.plan_settings_action = _action(
         window,
         m,

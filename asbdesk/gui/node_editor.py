@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from asbdesk.changes import NodeRemoved
 from asbdesk.gui.extra_fields import ExtraFieldsTable
+from asbdesk.gui.history_view import ChangeHistory
 from asbdesk.gui.internal_marks import (
     ID_ROLE,
     INTERNAL_TIP,
@@ -111,6 +112,13 @@ class NodeEditor(QWidget):
         self.update_internal_check = child(form, QCheckBox, "updateInternalCheck")
         self.extras = child(form, QTableWidget, "extrasTable")
         self.extras_heading = child(form, QLabel, "extrasHeading")
+        # Last in the panel, and in the Tab order: who changed what, from the audit trail.
+        self.history = ChangeHistory(lambda: self.ops.desk.reader, form)
+        form_layout = form.layout()
+        assert form_layout is not None
+        form_layout.addWidget(self.history)
+        QWidget.setTabOrder(self.extras, self.history.toggle)
+        QWidget.setTabOrder(self.history.toggle, self.history.table)
 
         for combo in (self.status_combo, self.department_edit):
             guard_wheel(combo)
@@ -193,6 +201,7 @@ class NodeEditor(QWidget):
                 t.setRowCount(0)
             self.update_mark.sync()
             self.extra_fields.fill(None, [])
+            self.history.show_node(None)
             self.status_reason.clear()
             self.suggestion.clear()
             return
@@ -220,6 +229,7 @@ class NodeEditor(QWidget):
         self._fill_updates(node)
         self.extra_fields.fill(node.id, node.extras)
         _fit_height(self.extras, rows=len(node.extras), least=1, most=6)
+        self.history.show_node(node.id)
 
     def _show_status(self, node: NodeRecord) -> None:
         if self.tree is not None:

@@ -69,8 +69,11 @@ class Operations(QObject):
 
     def run(self, command: Command) -> bool:
         """Do `command` now and make it undoable; False (with a message) when refused."""
+        from asbdesk.audit import recording_command  # loaded with the commands
+
         try:
-            changes = command.do(self.desk)
+            with recording_command(command):  # the audit trail names the command
+                changes = command.do(self.desk)
         except user_errors() as exc:
             self.show_error(exc)
             return False
@@ -98,8 +101,11 @@ class Operations(QObject):
         box.open()
 
     def _replay(self, command: Command, undo: bool) -> None:
+        from asbdesk.audit import recording_command
+
         try:
-            changes = command.undo(self.desk) if undo else command.do(self.desk)
+            with recording_command(command, "Undo" if undo else "Redo"):
+                changes = command.undo(self.desk) if undo else command.do(self.desk)
         except user_errors() as exc:
             # The stack has already stepped past this command, but the desk has not: the
             # history no longer matches the desk, so it is let go (once the stack is done).
