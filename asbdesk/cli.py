@@ -118,7 +118,8 @@ def _export_xlsx(args: argparse.Namespace) -> int:
 
     if not args.output or args.output == "-":
         raise DeskError("An Excel export needs a file to write: -o FILE.xlsx.")
-    with open_desk(_existing_desk(args.desk), create=False) as desk:
+    # The export is recorded in the desk (for taking it back): a write, so the lock.
+    with open_desk(_existing_desk(args.desk), create=False, lock=True) as desk:
         options = ExportOptions(
             plan_id=find_plan(desk, args.plan),
             partner=args.partner or "",
@@ -141,7 +142,7 @@ def cmd_takeback(args: argparse.Namespace) -> int:
     from asbdesk.periods import parse_target_date
     from asbdesk.takeback import TakeBack, read_review, summary
 
-    with open_desk(_existing_desk(args.desk), create=False) as desk:
+    with open_desk(_existing_desk(args.desk), create=False, lock=args.apply) as desk:
         review = read_review(desk, args.file)
         if args.date:
             review.on = parse_target_date(args.date)
@@ -208,7 +209,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     from asbdesk.xlsx_import import import_workbook, load_mapping
 
     mapping = load_mapping(args.mapping) if args.mapping else None
-    with open_desk(args.desk) as desk, recording("Import from Excel", source=Path(args.file).name):
+    source = Path(args.file).name
+    with open_desk(args.desk, lock=True) as desk, recording("Import from Excel", source=source):
         result = import_workbook(desk, args.file, sheet=args.sheet, mapping=mapping)
     print(f"Imported '{result.title}' from the sheet '{result.sheet}' into {args.desk}:")
     print("  " + ", ".join(count(n, name.lower()) for name, n in result.counts.items()))

@@ -11,8 +11,10 @@ them costs more than showing the window, so the plan is on screen before they lo
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -71,7 +73,7 @@ class DeskDamagedError(DeskError):
         self.path = path
         super().__init__(
             f"{path.name} is damaged ({detail}) and cannot be opened safely. It has not "
-            "been changed. Restore the latest good backup into a new file to go on."
+            "been changed."
         )
 
 
@@ -102,13 +104,28 @@ def _on_connect(dbapi_connection: Any, _record: Any = None) -> None:
     cursor.close()
 
 
+def sqlite_uri(path: Path, query: str = "") -> str:
+    """`path` as an SQLite URI (names with %, ? or # stay as they are). A Windows network
+    path (\\\\server\\share) gets four slashes, file:////server/share/…: SQLite refuses a
+    URI that names a host."""
+    uri = path.as_uri()
+    if uri.startswith("file://") and not uri.startswith("file:///"):
+        uri = "file:////" + uri[len("file://") :]
+    return f"{uri}?{query}" if query else uri
+
+
 def make_engine(path: Path, *, uri: str | None = None) -> Engine:
     from sqlalchemy import create_engine, event
+    from sqlalchemy.pool import QueuePool
 
-    if uri is None:
-        engine = create_engine(f"sqlite:///{path}")
-    else:
-        engine = create_engine(f"sqlite:///{uri}&uri=true")
+    target = uri or sqlite_uri(path)
+    # The connection is made here, not from a URL SQLAlchemy would read: it decodes %XX
+    # and splits at ?, so "Plan%41.asbdesk" or "a?b.asbdesk" would open another file.
+    engine = create_engine(
+        "sqlite://",
+        creator=lambda: sqlite3.connect(target, uri=True, check_same_thread=False),
+        poolclass=QueuePool,
+    )
 
     def connect(dbapi_connection: Any, record: Any) -> None:
         # Python's sqlite3 starts transactions only before INSERT, UPDATE and DELETE, so a
@@ -156,11 +173,11 @@ class Desk:
         """The file as an SQLite URI; read-only desks are opened mode=ro (immutable on
         read-only media, where SQLite cannot make the WAL's shared-memory file)."""
         query = "mode=ro&immutable=1" if self._immutable else "mode=ro" if self.read_only else ""
-        return f"{self.path.as_uri()}?{query}" if query else str(self.path)
+        return sqlite_uri(self.path, query)
 
     def reading_uri(self) -> str:
         """The file as a URI that can only read it (for checks on another connection)."""
-        return self.uri() if self.read_only else f"{self.path.as_uri()}?mode=ro"
+        return self.uri() if self.read_only else sqlite_uri(self.path, "mode=ro")
 
     @property
     def engine(self) -> Engine:
@@ -237,18 +254,19 @@ def _check_header(path: Path) -> None:
         )
 
 
-def copy_database(source: Path, target: Path) -> None:
+def copy_database(source: Path, target: Path, *, source_uri: str | None = None) -> None:
     """A consistent copy of a desk with SQLite's backup API, safe while the desk is in use.
 
     Written beside the target first and renamed into place, so a failed copy never leaves
-    a half-written file under the target's name.
+    a half-written file under the target's name. `source_uri` reads the source another way
+    (read-only, from read-only media: `Desk.reading_uri`).
     """
     if target.resolve() == source.resolve():
         raise ValueError("Choose a different file: that is the desk itself.")
     part = target.with_name(target.name + ".part")
     part.unlink(missing_ok=True)
     try:
-        src = sqlite3.connect(source)
+        src = sqlite3.connect(source_uri or sqlite_uri(source), uri=True)
         try:
             dst = sqlite3.connect(part)
             try:
@@ -319,8 +337,14 @@ def open_desk(
         holder = DeskLock(path)
         try:
             other = holder.acquire()
-        except OSError:
-            return _open_read_only(path, _read_only_media(path), check)
+        except OSError as exc:
+            if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+                return _open_read_only(path, _read_only_media(path), check)
+            raise DeskError(
+                f"{path.name} could not be opened for editing: the lock file beside it "
+                f"could not be written ({exc.strerror or exc}). Check the disk or the "
+                "connection to the drive, and try again."
+            ) from exc
         if other is not None:
             raise DeskInUseError(path, other)
     try:
@@ -328,7 +352,7 @@ def open_desk(
             current = _schema_revision(path)
             if current != SCHEMA_HEAD:
                 if current is not None:
-                    _check_integrity(path, f"{path.as_uri()}?mode=ro")
+                    _check_integrity(path, sqlite_uri(path, "mode=ro"))
                     _backup_copy(path, current)
                 _upgrade(path)
             con = sqlite3.connect(path)
@@ -339,7 +363,7 @@ def open_desk(
             finally:
                 con.close()
             if check:
-                _check_integrity(path, str(path))
+                _check_integrity(path, sqlite_uri(path))
         except sqlite3.DatabaseError as exc:
             raise _damaged_or(path, exc) from exc
     except BaseException:
@@ -351,10 +375,19 @@ def open_desk(
     return desk
 
 
+def _folder_writable(folder: Path) -> bool:
+    """Whether a file can be made in `folder`, found by making one: os.access says yes to
+    any folder on Windows, and to root on Linux, read-only media aside."""
+    try:
+        with tempfile.TemporaryFile(dir=folder, prefix=".asbdesk-probe-"):
+            return True
+    except OSError:
+        return False
+
+
 def _can_write(path: Path) -> bool:
     """Whether SQLite can write the desk here: the file, and the folder for its WAL files."""
-    folder_ok = os.access(path.parent, os.W_OK)
-    return folder_ok and (not path.exists() or os.access(path, os.W_OK))
+    return _folder_writable(path.parent) and (not path.exists() or os.access(path, os.W_OK))
 
 
 def _read_only_media(path: Path) -> str:
@@ -371,7 +404,7 @@ def _open_read_only(path: Path, reason: str, check: bool) -> Desk:
     # Without the WAL's shared-memory file, which a read-only folder cannot hold, SQLite
     # reads the file as it stands ("immutable"); with it, it reads the latest commit.
     shm = path.with_name(path.name + "-shm")
-    immutable = not os.access(path.parent, os.W_OK) and not shm.exists()
+    immutable = not shm.exists() and not _folder_writable(path.parent)
     desk = Desk(path, read_only_reason=reason, immutable=immutable)
     try:
         current = _schema_revision(path, uri=desk.uri())
@@ -428,7 +461,7 @@ def _schema_revision(path: Path, uri: str | None = None) -> str | None:
     """The desk's schema revision; None for a new, empty file. Refuses what is not a desk."""
     # mode=rw: never creates the file. Reading writes nothing to another program's database;
     # (read-only mode would leave -wal and -shm files beside a desk in WAL mode).
-    uri = uri or f"{path.as_uri()}?mode=rw"
+    uri = uri or sqlite_uri(path, "mode=rw")
     try:
         con = sqlite3.connect(uri, uri=True)
     except sqlite3.OperationalError:

@@ -53,9 +53,13 @@ def lock_path(desk: Path) -> Path:
     return desk.with_name(desk.name + ".lock")
 
 
+_UNKNOWN = Holder(user="someone", host="an unknown computer", pid=0, since="")
+
+
 def _read_holder(path: Path) -> Holder | None:
     """The holder written in `path`; None if there is no lock file. A file that cannot be
-    read as a lock (half-written by a crash) counts as an unknown holder."""
+    read as a lock (half-written by a crash) counts as an unknown holder. Raises OSError
+    when the file cannot be read now (a network drive gone for a moment)."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -70,7 +74,7 @@ def _read_holder(path: Path) -> Holder | None:
             token=str(data.get("token", "")),
         )
     except (ValueError, KeyError, TypeError):
-        return Holder(user="someone", host="an unknown computer", pid=0, since="")
+        return _UNKNOWN
 
 
 def _process_alive(pid: int) -> bool:
@@ -78,12 +82,17 @@ def _process_alive(pid: int) -> bool:
         return False
     if os.name == "nt":  # pragma: no cover - Windows
         import ctypes
+        from ctypes import wintypes
 
-        kernel = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        kernel = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
+        kernel.OpenProcess.restype = wintypes.HANDLE
+        kernel.OpenProcess.argtypes = (wintypes.DWORD, wintypes.BOOL, wintypes.DWORD)
         handle = kernel.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
         if not handle:
-            return False
-        code = ctypes.c_ulong()
+            # Only "no such process" means gone: another user's process (a shared or
+            # remote desktop) refuses us with "access denied", and is alive.
+            return bool(ctypes.get_last_error() != 87)  # type: ignore[attr-defined]
+        code = wintypes.DWORD()
         kernel.GetExitCodeProcess(handle, ctypes.byref(code))
         kernel.CloseHandle(handle)
         return code.value == 259  # STILL_ACTIVE
@@ -132,21 +141,31 @@ class DeskLock:
             try:
                 fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
             except FileExistsError:
-                other = _read_holder(self.path)
+                try:
+                    other = _read_holder(self.path)
+                except OSError:
+                    return _UNKNOWN  # there, but unreadable just now: in use
                 if other is None:
                     continue  # released between the two calls: try again
                 if not is_stale(self.path, other):
                     return other
                 self._clear_stale(other)
                 continue
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump({**self.holder.__dict__, "program": f"asbdesk {__version__}"}, f)
-                f.flush()
-                os.fsync(f.fileno())
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as f:
+                    json.dump({**self.holder.__dict__, "program": f"asbdesk {__version__}"}, f)
+                    f.flush()
+                    os.fsync(f.fileno())
+            except BaseException:
+                # A full disk: an empty lock would keep everyone out for a quarter hour.
+                self.path.unlink(missing_ok=True)
+                raise
             self.held = True
             return None
-        other = _read_holder(self.path)
-        return other or Holder(user="someone", host="an unknown computer", pid=0, since="")
+        try:
+            return _read_holder(self.path) or _UNKNOWN
+        except OSError:
+            return _UNKNOWN
 
     def _clear_stale(self, seen: Holder) -> None:
         aside = self.path.with_name(f"{self.path.name}.stale-{uuid.uuid4().hex[:8]}")
@@ -155,17 +174,25 @@ class DeskLock:
         except FileNotFoundError:
             return  # another program cleared it first
         # Between reading and renaming, the stale lock may have been replaced by a live one.
-        if _read_holder(aside) != seen:
-            if not self.path.exists():
-                aside.rename(self.path)  # put it back: it is someone's new, live lock
-            return
+        try:
+            moved = _read_holder(aside)
+        except OSError:
+            moved = None
+        if moved is not None and moved != seen:
+            try:
+                os.link(aside, self.path)  # put it back, unless a newer lock is there
+            except OSError:
+                pass
         aside.unlink(missing_ok=True)
 
     def still_ours(self) -> bool:
         """False once another program has taken the lock (after ours looked stale)."""
         if not self.held:
             return False
-        current = _read_holder(self.path)
+        try:
+            current = _read_holder(self.path)
+        except OSError:
+            return True  # cannot read it just now (network blip): nobody else can either
         return current is not None and current.token == self.holder.token
 
     def refresh(self) -> bool:
