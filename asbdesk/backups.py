@@ -142,9 +142,9 @@ def back_up_if_due(desk: Desk, now: datetime | None = None) -> Path | None:
     untouched either way).
     """
     now = now or datetime.now()
-    files = _files(desk.path)
-    # One from the future (the clock was wrong when it was taken) does not count as recent.
-    if files and timedelta(0) <= now - files[0][0] < BACKUP_EVERY:
+    # One dated in the future (the clock was wrong when it was taken) does not count.
+    taken = [at for at, _p in _files(desk.path) if at <= now]
+    if taken and now - taken[0] < BACKUP_EVERY:
         return None
     folder = folder_for(desk.path)
     folder.mkdir(parents=True, exist_ok=True)

@@ -27,6 +27,7 @@ from asbdesk.commands import EditNode
 from asbdesk.desk import (
     Desk,
     DeskDamagedError,
+    DeskError,
     DeskInUseError,
     DeskReadOnlyError,
     open_desk,
@@ -158,7 +159,11 @@ try:
     EditNode(action, {"title": "x"}).do(d)
 except DeskReadOnlyError as exc:
     print("refused", exc)
+from pathlib import Path
+from asbdesk.desk import copy_database
+copy_database(d.path, Path(sys.argv[2]), source_uri=d.reading_uri())  # Save a copy as…
 d.close()
+print("copied", open_desk(sys.argv[2]).reader.execute("SELECT count(*) FROM plan").fetchone())
 """
 
 
@@ -198,7 +203,9 @@ def test_a_desk_on_read_only_media_opens_read_only_with_a_message(
             f"mount -t tmpfs tmpfs {media} && cp {demo_desk.path} {media}/Plan.asbdesk "
             f"&& mount -o remount,ro {media}"
         )
-        done = _in_namespace(_READ_ONLY_CHILD, mount, str(media / "Plan.asbdesk"))
+        done = _in_namespace(
+            _READ_ONLY_CHILD, mount, str(media / "Plan.asbdesk"), str(tmp_path / "copy.asbdesk")
+        )
         assert done.returncode == 0, done.stderr
         out = done.stdout
     elif os.geteuid() != 0:
@@ -206,7 +213,13 @@ def test_a_desk_on_read_only_media_opens_read_only_with_a_message(
         media.chmod(0o555)
         try:
             done = subprocess.run(
-                [sys.executable, "-c", _READ_ONLY_CHILD, str(media / "Plan.asbdesk")],
+                [
+                    sys.executable,
+                    "-c",
+                    _READ_ONLY_CHILD,
+                    str(media / "Plan.asbdesk"),
+                    str(tmp_path / "copy.asbdesk"),
+                ],
                 capture_output=True,
                 text=True,
                 cwd=ROOT,
@@ -222,6 +235,7 @@ def test_a_desk_on_read_only_media_opens_read_only_with_a_message(
     assert "cannot be written to here" in out and "Save a copy" in out
     assert "title Hold alternating weekly drop in sessions" in out
     assert "refused Nothing was saved" in out
+    assert "copied (2,)" in out  # a copy to edit, as the message suggests
     assert not list(media.glob("*.lock"))
 
 
@@ -242,7 +256,7 @@ def test_a_desk_with_bytes_overwritten_is_refused_and_left_as_it_was(demo_desk: 
     before = path.read_bytes()
     with pytest.raises(DeskDamagedError) as caught:
         open_desk(path, lock=True)
-    assert "is damaged" in str(caught.value) and "backup" in str(caught.value)
+    assert "is damaged" in str(caught.value) and "It has not been changed" in str(caught.value)
     assert path.read_bytes() == before
     assert not lock_path(path).exists()
 
@@ -427,3 +441,49 @@ def test_a_copy_to_a_full_disk_leaves_nothing_half_written(demo_desk: Desk, tmp_
     assert done.returncode == 0, done.stderr
     assert "failed" in done.stdout and "full" in done.stdout, done.stdout
     assert "left []" in done.stdout
+
+
+@pytest.mark.parametrize("name", ["Plan%41 2019.asbdesk", "What? #1 & more.asbdesk"])
+def test_a_desk_whose_name_looks_like_a_url_opens_that_file_and_no_other(
+    demo_desk: Desk, tmp_path: Path, name: str
+) -> None:
+    folder = tmp_path / "odd"
+    folder.mkdir()
+    path = folder / name
+    shutil.copyfile(demo_desk.path, path)
+    d = open_desk(path, lock=True)
+    action = _some_action(d)
+    _rename(d, action, "Saved in the right file")
+    d.close()
+    viewer = open_desk(path, read_only=True)
+    assert _title(viewer, action) == "Saved in the right file"
+    viewer.close()
+    assert sorted(p.name for p in folder.iterdir() if not p.name.endswith(("-wal", "-shm"))) == [
+        name
+    ]
+
+
+def test_a_backup_dated_in_the_future_does_not_stop_todays(demo_desk: Desk) -> None:
+    """A laptop whose clock was wrong once must not go without backups, nor take one an hour."""
+    assert backups.back_up_if_due(demo_desk, datetime(2027, 6, 1, 9, 0)) is not None
+    today = datetime(2026, 11, 29, 9, 0)
+    assert backups.back_up_if_due(demo_desk, today) is not None
+    assert backups.back_up_if_due(demo_desk, today + timedelta(hours=1)) is None
+
+
+def test_a_lock_that_cannot_be_written_whole_is_not_left_behind(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk while writing the lock: no empty lock keeps the team out."""
+    path = desk.path
+    desk.close()
+
+    def full(_fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(DeskError, match="lock file beside it could not be written"):
+        open_desk(path, lock=True)
+    assert not lock_path(path).exists()
+    monkeypatch.undo()
+    open_desk(path, lock=True).close()
