@@ -131,13 +131,13 @@ class DeskController(QObject):
         except DeskError as exc:
             QMessageBox.information(self.window, APP_NAME, str(exc))
             return
-        self.show(desk)
+        self.show_or_restore(desk)
 
     def open_demo(self) -> None:
         if self.window is not None and self.window.desk.path == settings.demo_desk_path():
             return
         try:
-            self.show(open_or_make_demo())
+            self.show_or_restore(open_or_make_demo())
         except DeskError as exc:
             QMessageBox.warning(self.window, APP_NAME, str(exc))
 
@@ -203,4 +203,5 @@ def run_window(desk: Path | None = None, demo: bool = False) -> int:
         return app.exec()
     finally:
         if controller.window is not None:
+            controller.window.close()  # stops its timers and any check still running
             controller.window.desk.close()  # lets go of the lock

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import html
 import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -41,7 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from asbdesk import APP_NAME, backups
-from asbdesk.desk import DeskDamagedError, DeskInUseError, integrity_problem
+from asbdesk.desk import DeskDamagedError, DeskInUseError, DeskReadOnlyError, integrity_problem
 from asbdesk.lock import REFRESH_EVERY_S
 
 if TYPE_CHECKING:
@@ -78,7 +79,8 @@ class ReadOnlyBar(QFrame):
         self.hide()
 
     def show_reason(self, reason: str, *, can_retry: bool) -> None:
-        self.label.setText(f"<b>Read-only.</b> {reason} Nothing you do here is saved.")
+        text = html.escape(reason)
+        self.label.setText(f"<b>Read-only.</b> {text} Nothing you do here is saved.")
         self.retry_button.setVisible(can_retry)
         self.show()
 
@@ -110,8 +112,11 @@ def make_read_only(window: MainWindow, reason: str, *, can_retry: bool) -> None:
 
 
 def lock_editor(editor: QWidget) -> None:
-    """The detail editor's fields can be read and selected, not changed."""
+    """The detail editor's fields can be read and selected, not changed. Buttons marked
+    `readOnlySafe` (opening the change history) stay on."""
     for w in editor.findChildren(QWidget):
+        if w.property("readOnlySafe"):
+            continue
         if isinstance(w, (QLineEdit, QPlainTextEdit, QTextEdit, QAbstractSpinBox)):
             w.setReadOnly(True)
         elif isinstance(w, (QAbstractButton, QComboBox)):
@@ -169,9 +174,11 @@ class DeskWatch(QObject):
         self.backup_timer.stop()
         try:
             self.desk.check_writable()
-        except Exception as exc:  # DeskReadOnlyError: it sets the reason
+        except DeskReadOnlyError as exc:  # it sets the reason
             reason = self.desk.read_only_reason or str(exc)
             make_read_only(self.window, reason, can_retry=False)
+            self._data_version = self._version()
+            self.follow_timer.start()  # and shows the new holder's saves
 
     def after_first_paint(self) -> None:
         """A big desk is checked now, in the background; the backup waits for its answer,
@@ -207,6 +214,7 @@ class DeskWatch(QObject):
         if self.check is not None:
             self.check.found.disconnect(self._checked)
             self.check.wait()
+            self.check = None
 
     def back_up(self) -> None:
         """A backup if one is due; a failure is said in the status bar, never in the way."""
@@ -254,7 +262,10 @@ def offer_restore(parent: QWidget | None, exc: DeskDamagedError) -> Path | None:
     box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, str(exc), parent=parent)
     box.setObjectName("deskDamaged")
     if good is None:
-        box.setInformativeText("There is no backup of it on this computer.")
+        box.setInformativeText(
+            "There is no backup of it on this computer. Ask IT to bring back the file from "
+            "the council's own backups."
+        )
         box.addButton(QMessageBox.StandardButton.Close)
         box.exec()
         return None
@@ -282,7 +293,11 @@ def restore_into_new_file(
     folder = desk_path.parent if desk_path.parent.is_dir() else Path.home()
     start = folder / backups.restored_name(desk_path, backup)
     name, _ = QFileDialog.getSaveFileName(
-        parent, "Restore the backup into a new file", str(start), "asbdesk desks (*.asbdesk)"
+        parent,
+        "Restore the backup into a new file",
+        str(start),
+        "asbdesk desks (*.asbdesk)",
+        options=QFileDialog.Option.DontConfirmOverwrite,  # never over a file: said below
     )
     if not name:
         return None

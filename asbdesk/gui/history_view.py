@@ -61,6 +61,7 @@ class ChangeHistory(QWidget):
         self.toggle = QToolButton()
         self.toggle.setObjectName("changeHistoryToggle")
         self.toggle.setCheckable(True)
+        self.toggle.setProperty("readOnlySafe", True)  # reading the history changes nothing
         self.toggle.setAutoRaise(True)
         self.toggle.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)

@@ -6,6 +6,7 @@ The window is bound to one open desk; opening another desk replaces the window (
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -751,7 +752,9 @@ class MainWindow(QMainWindow):
             self.new_desk_requested.emit(path)
 
     def save_copy(self) -> None:
-        start = str(self.desk.path.with_name(f"{self.desk.path.stem} copy{DESK_SUFFIX}"))
+        # Beside the desk, unless that is read-only media: then in the user's data folder.
+        folder = settings.data_dir() if self.desk.read_only else self.desk.path.parent
+        start = str(folder / f"{self.desk.path.stem} copy{DESK_SUFFIX}")
         name, _ = QFileDialog.getSaveFileName(self, "Save a copy as", start, DESK_FILTER)
         if not name:
             return
@@ -759,8 +762,8 @@ class MainWindow(QMainWindow):
         if target.suffix != DESK_SUFFIX:
             target = target.with_name(target.name + DESK_SUFFIX)
         try:
-            copy_database(self.desk.path, target)
-        except (OSError, ValueError) as exc:
+            copy_database(self.desk.path, target, source_uri=self.desk.reading_uri())
+        except (OSError, ValueError, sqlite3.Error) as exc:
             self.ops.show_error(exc)
             return
         self.statusBar().showMessage(f"Saved a copy as {target}", 8000)

@@ -45,8 +45,13 @@ def user_message(exc: BaseException) -> str:
             return _NOT_ALLOWED
         if "locked" in text:
             return "Another program is writing to this desk; the change was not saved. Try again."
-        if "disk" in text or "full" in text:
+        if "full" in text:
             return _FULL
+        if "disk I/O" in text:
+            return (
+                "The desk could not be written (a disk or network error), so the change was "
+                "not saved. Check the connection to the drive and try again."
+            )
         return f"The change was not saved: {text}"
     if isinstance(exc, OSError) and not isinstance(exc, FileNotFoundError):
         if exc.errno in (errno.ENOSPC, errno.EDQUOT):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import TODAY
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QPushButton
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton
 from sqlalchemy import event
 
 from asbdesk import backups
@@ -77,9 +77,12 @@ def test_a_desk_in_use_opens_read_only_follows_the_writer_and_can_be_taken_up(
     focus(qtbot, window.view)
     qtbot.keyClick(window.view, Qt.Key.Key_F2)
     assert window.view.state() != window.view.State.EditingState
-    qtbot.keyClick(window.view, Qt.Key.Key_Delete)
-    assert QApplication.activeModalWidget() is None
     action = node_id(window, index)
+    qtbot.keyClick(window.view, Qt.Key.Key_Delete)  # the Delete action is off: no question
+    qtbot.keyClick(window.view, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    assert window.desk.reader.execute(
+        "SELECT deleted_at, position FROM node WHERE id = ?", (action,)
+    ).fetchone() == (None, 0)
 
     # The writer saves; the read-only view shows it once it looks again.
     EditNode(action, {"title": "Saved by the colleague"}).do(writer)
@@ -113,7 +116,7 @@ def test_a_damaged_desk_offers_its_latest_good_backup_in_a_new_file(
     target = tmp_path / "restored.asbdesk"
     asked: list[str] = []
 
-    def save_as(_parent, _caption, start, _filter):  # the officer keeps the name offered
+    def save_as(_parent, _caption, start, _filter, **_options):  # keeps the name offered
         asked.append(start)
         return str(target), ""
 
@@ -146,7 +149,9 @@ def test_restore_from_backup_lists_them_and_restores_into_a_new_file(
         backups.back_up_if_due(desk, now - timedelta(days=days))
     EditNode(node_id(window, row_at(window, "1", "1.1")), {"title": "After the backups"}).do(desk)
     target = tmp_path / "as it was.asbdesk"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *_a: (str(target), "")))
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", staticmethod(lambda *_a, **_k: (str(target), ""))
+    )
     seen: dict[str, object] = {}
 
     def pick_the_oldest(dialog: RestoreDialog) -> None:
@@ -286,3 +291,45 @@ def test_a_big_sound_desk_is_checked_then_backed_up(
     qtbot.waitUntil(lambda: window.watch.last_backup is not None, timeout=10_000)
     assert window.desk.checked and not window.desk.read_only
     assert [b.good for b in backups.list_backups(path)] == [True]
+
+
+def test_a_desk_taken_over_while_the_laptop_slept_turns_the_window_read_only(
+    demo_desk: Desk, controller: DeskController, qtbot
+) -> None:
+    import os
+    import time
+
+    from asbdesk.lock import STALE_AFTER_S, lock_path
+
+    path = demo_desk.path
+    demo_desk.close()
+    assert controller.open_path(path, create=False)
+    window = controller.window
+    assert window is not None and window.watch.lock_timer.isActive()
+    past = time.time() - STALE_AFTER_S - 60  # no heartbeat for longer than a lock lasts
+    os.utime(lock_path(path), (past, past))
+    colleague = open_desk(path, lock=True)
+    try:
+        window.watch.refresh_lock()
+        assert window.read_only_bar.isVisible()
+        assert "taken over by another asbdesk" in window.read_only_bar.label.text()
+        assert not window.read_only_bar.retry_button.isVisibleTo(window)
+        assert not any(a.isEnabled() for a in window._write_actions)
+        assert window.watch.follow_timer.isActive() and not window.watch.lock_timer.isActive()
+        assert lock_path(path).exists()  # the colleague's lock is theirs
+    finally:
+        colleague.close()
+
+
+def test_opening_another_desk_lets_go_of_the_first(
+    demo_desk: Desk, desk: Desk, controller: DeskController, qtbot
+) -> None:
+    from asbdesk.lock import lock_path
+
+    first, second = demo_desk.path, desk.path
+    demo_desk.close()
+    desk.close()
+    assert controller.open_path(first, create=False)
+    assert lock_path(first).exists()
+    assert controller.open_path(second, create=False)
+    assert not lock_path(first).exists() and lock_path(second).exists()
