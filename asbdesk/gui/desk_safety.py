@@ -16,7 +16,8 @@ import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QThread, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -107,8 +108,31 @@ def make_read_only(window: MainWindow, reason: str, *, can_retry: bool) -> None:
             button = getattr(view, name, None)
             if isinstance(button, QAbstractButton):
                 button.hide()
+        # Their lists open an item to edit on Enter or a double-click, and delete on Delete.
+        for items in view.findChildren(QAbstractItemView):
+            keys = _NoEditingKeys(items)
+            items.installEventFilter(keys)
+            items.viewport().installEventFilter(keys)
     if window._editor is not None:
         lock_editor(window._editor)
+
+
+class _NoEditingKeys(QObject):
+    """Swallows what would open an item to edit or delete it, in a read-only list."""
+
+    _KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.MouseButtonDblClick:
+            return True
+        if event.type() in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
+            # Overriding the shortcut keeps the list's own Delete action from firing; the
+            # key press that follows is swallowed.
+            assert isinstance(event, QKeyEvent)
+            if event.key() in self._KEYS:
+                event.accept()
+                return True
+        return False
 
 
 def lock_editor(editor: QWidget) -> None:
@@ -119,7 +143,9 @@ def lock_editor(editor: QWidget) -> None:
             continue
         if isinstance(w, (QLineEdit, QPlainTextEdit, QTextEdit, QAbstractSpinBox)):
             w.setReadOnly(True)
-        elif isinstance(w, (QAbstractButton, QComboBox)):
+        elif isinstance(w, QAbstractButton):
+            w.hide()  # hidden, not greyed: the editor turns some on as rows are selected
+        elif isinstance(w, QComboBox):
             w.setEnabled(False)
         elif isinstance(w, QAbstractItemView):
             w.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

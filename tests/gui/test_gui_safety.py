@@ -84,6 +84,26 @@ def test_a_desk_in_use_opens_read_only_follows_the_writer_and_can_be_taken_up(
         "SELECT deleted_at, position FROM node WHERE id = ?", (action,)
     ).fetchone() == (None, 0)
 
+    # Nor do the editor's buttons, or Delete and Enter in the Sessions list.
+    assert not window.editor.add_milestone_button.isVisibleTo(window)
+    window.show_sessions()
+    sessions = window.sessions.table
+    sessions.setCurrentIndex(sessions.model().index(0, 0))
+    focus(qtbot, sessions)
+    before = window.desk.reader.execute(
+        "SELECT count(*) FROM field_session WHERE deleted_at IS NULL"
+    ).fetchone()
+    qtbot.keyClick(sessions, Qt.Key.Key_Delete)
+    qtbot.keyClick(sessions, Qt.Key.Key_Return)  # would open the session to edit
+    assert window.findChild(QMessageBox, "errorMessage") is None
+    assert (
+        window.desk.reader.execute(
+            "SELECT count(*) FROM field_session WHERE deleted_at IS NULL"
+        ).fetchone()
+        == before
+    )
+    window.show_tree()
+
     # The writer saves; the read-only view shows it once it looks again.
     EditNode(action, {"title": "Saved by the colleague"}).do(writer)
     window.watch.follow()
