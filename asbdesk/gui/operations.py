@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
 
 from asbdesk.desk import Desk, DeskError
 
@@ -118,6 +118,9 @@ class Operations(QObject):
             QTimer.singleShot(0, self.undo_stack.clear)
             return
         self.changed.emit(changes)
+        if isinstance(self.window, QMainWindow):  # what Ctrl+Z did, said where it is seen
+            said = "Undone" if undo else "Redone"
+            self.window.statusBar().showMessage(f"{said}: {command.label}", 8000)
 
 
 class _UndoEntry(QUndoCommand):

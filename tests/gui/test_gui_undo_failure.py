@@ -37,3 +37,14 @@ def test_an_undo_that_cannot_be_saved_says_so_and_clears_the_history(welwyn, qtb
     assert saved_fields(demo_desk, node)["title"] == "Channels to report ASB"
     assert cell(row_at(welwyn, "1", "1.3"), Column.TITLE) == "Channels to report ASB"
     box.close()
+
+
+def test_undo_and_redo_say_what_they_did_in_the_status_bar(welwyn, qtbot):
+    select_row(welwyn, row_at(welwyn, "1", "1.3"))
+    title = row_at(welwyn, "1", "1.3").siblingAtColumn(Column.TITLE)
+    assert welwyn.proxy.setData(title, "Channels to report ASB")
+    label = welwyn.ops.undo_stack.command(0).command.label
+    welwyn.undo_action.trigger()
+    assert welwyn.statusBar().currentMessage() == f"Undone: {label}"
+    welwyn.redo_action.trigger()
+    assert welwyn.statusBar().currentMessage() == f"Redone: {label}"
