@@ -25,7 +25,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from asbdesk import __version__
-from asbdesk.desk import DESK_SUFFIX, Desk, DeskError, open_desk
+from asbdesk.desk import (
+    DESK_SUFFIX,
+    Desk,
+    DeskDamagedError,
+    DeskError,
+    DeskInUseError,
+    open_desk,
+)
 from asbdesk.rag import Status
 from asbdesk.words import count
 
@@ -118,8 +125,9 @@ def _export_xlsx(args: argparse.Namespace) -> int:
 
     if not args.output or args.output == "-":
         raise DeskError("An Excel export needs a file to write: -o FILE.xlsx.")
-    # The export is recorded in the desk (for taking it back): a write, so the lock.
-    with open_desk(_existing_desk(args.desk), create=False, lock=True) as desk:
+    # One for partners to fill in is recorded in the desk, for taking it back: a write,
+    # so the lock. A copy to read (--no-returns) is not, and needs none.
+    with open_desk(_existing_desk(args.desk), create=False, lock=not args.no_returns) as desk:
         options = ExportOptions(
             plan_id=find_plan(desk, args.plan),
             partner=args.partner or "",
@@ -345,7 +353,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             result: int = args.func(args)
             return result
         except (DeskError, ValueError, OSError) as exc:
-            print(f"asbdesk: {exc}", file=sys.stderr)
+            hint = ""
+            if isinstance(exc, DeskDamagedError):
+                hint = " Open it in the asbdesk window to restore its latest backup."
+            elif isinstance(exc, DeskInUseError):
+                hint = " Run this again once they have closed it."
+            print(f"asbdesk: {exc}{hint}", file=sys.stderr)
             return 1
     args = window_parser().parse_args(argv)
     from asbdesk.gui.app import run_window

@@ -62,7 +62,7 @@ class DeskInUseError(DeskError):
         self.holder = holder
         super().__init__(
             f"{path.name} is open for editing by {holder.describe()}. Only one person "
-            "can change a desk at a time; you can open it read-only to look at it."
+            "can change a desk at a time."
         )
 
 
@@ -72,8 +72,8 @@ class DeskDamagedError(DeskError):
     def __init__(self, path: Path, detail: str) -> None:
         self.path = path
         super().__init__(
-            f"{path.name} is damaged ({detail}) and cannot be opened safely. It has not "
-            "been changed."
+            f"{path.name} is damaged and cannot be opened safely (SQLite says: {detail}). "
+            "It has not been changed."
         )
 
 

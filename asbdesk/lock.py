@@ -117,6 +117,19 @@ def is_stale(path: Path, holder: Holder, now: float | None = None) -> bool:
     return holder.host == socket.gethostname() and not _process_alive(holder.pid)
 
 
+def live_holder(desk: Path) -> Holder | None:
+    """Who has `desk` open for editing now; None when nobody does (no lock, or a stale
+    one, which the next program to open it will clear)."""
+    path = lock_path(desk)
+    try:
+        holder = _read_holder(path)
+    except OSError:
+        return _UNKNOWN
+    if holder is None or is_stale(path, holder):
+        return None
+    return holder
+
+
 class DeskLock:
     """This program's hold on one desk for editing."""
 

@@ -461,10 +461,21 @@ def write_workbook(
     today: date | None = None,
     progress: ProgressFn | None = None,
 ) -> ExportResult:
-    """Write the export to `path` (whole, or not at all) and record it in the desk."""
+    """Write the export to `path` (whole, or not at all) and record it in the desk.
+
+    A desk open read-only can still send a copy to read (`for_partners` off): it is not
+    recorded, as it never comes back. One for partners to fill in must be recorded, for
+    taking it back, so a read-only desk refuses it.
+    """
     from asbdesk.models import new_uuid
     from asbdesk.who import current_user
 
+    if desk.read_only and options.for_partners:
+        raise ExportError(
+            "This desk is open read-only, so a workbook for partners to fill in and send "
+            "back cannot be recorded in it. Export a copy to read (without partners' "
+            "updates), or export from the desk where it is open for editing."
+        )
     path = output_path(path, ".xlsx", ExportError)
     today = today or date.today()
     table = read_table(desk.reader, options, today)
@@ -506,6 +517,8 @@ def write_workbook(
     with written_whole(path, ExportError) as part:
         wb.save(part)
     actions = sum(1 for r in table.rows if not r.item.children)
+    if desk.read_only:
+        return ExportResult(path, export_uuid, len(table.rows), actions, table.scope, warnings)
     try:
         with desk.transaction() as s:
             s.add(

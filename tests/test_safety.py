@@ -66,7 +66,7 @@ def test_a_second_program_is_told_who_has_the_desk_and_may_look_read_only(
             open_desk(path, lock=True)
         message = str(caught.value)
         assert "open for editing by" in message and "this computer" in message
-        assert "read-only" in message
+        assert "Only one person can change a desk at a time" in message
 
         viewer = open_desk(path, read_only=True)
         action = _some_action(first)
@@ -487,3 +487,63 @@ def test_a_lock_that_cannot_be_written_whole_is_not_left_behind(
     assert not lock_path(path).exists()
     monkeypatch.undo()
     open_desk(path, lock=True).close()
+
+
+def test_a_read_only_desk_exports_a_copy_to_read_but_not_one_to_send_back(
+    demo_desk: Desk, tmp_path: Path
+) -> None:
+    from asbdesk.xlsx_export import ExportError, ExportOptions, write_workbook
+
+    path = demo_desk.path
+    demo_desk.close()
+    writer = open_desk(path, lock=True)
+    viewer = open_desk(path, read_only=True)
+    plan = plan_id(viewer, "Broxtowe")
+    with pytest.raises(ExportError, match="open read-only"):
+        write_workbook(viewer, ExportOptions(plan), tmp_path / "back.xlsx")
+    assert not (tmp_path / "back.xlsx").exists()
+    result = write_workbook(viewer, ExportOptions(plan, for_partners=False), tmp_path / "r.xlsx")
+    assert result.path.exists() and result.actions == 16
+    assert viewer.reader.execute("SELECT count(*) FROM partner_export").fetchone() == (0,)
+    viewer.close()
+    writer.close()
+
+
+def test_the_command_line_refuses_to_write_to_a_desk_in_use_and_says_what_to_do(
+    demo_desk: Desk, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from asbdesk.cli import main
+
+    path = demo_desk.path
+    demo_desk.close()
+    writer = open_desk(path, lock=True)
+    try:
+        out = tmp_path / "plan.xlsx"
+        assert (
+            main(["export", str(path), "--format", "xlsx", "--plan", "broxtowe", "-o", str(out)])
+            == 1
+        )
+        err = capsys.readouterr().err
+        assert "open for editing by" in err and "once they have closed it" in err
+        assert not out.exists()
+        # A copy to read is not recorded, so it needs no lock.
+        assert (
+            main(
+                [
+                    "export",
+                    str(path),
+                    "--format",
+                    "xlsx",
+                    "--plan",
+                    "broxtowe",
+                    "--no-returns",
+                    "-o",
+                    str(out),
+                ]
+            )
+            == 0
+        )
+        assert out.exists()
+        assert main(["info", str(path)]) == 0  # reading is always fine
+    finally:
+        writer.close()

@@ -44,7 +44,7 @@ from PySide6.QtWidgets import (
 
 from asbdesk import APP_NAME, backups
 from asbdesk.desk import DeskDamagedError, DeskInUseError, DeskReadOnlyError, integrity_problem
-from asbdesk.lock import REFRESH_EVERY_S
+from asbdesk.lock import REFRESH_EVERY_S, live_holder
 
 if TYPE_CHECKING:
     from asbdesk.gui.main_window import MainWindow
@@ -120,7 +120,13 @@ def make_read_only(window: MainWindow, reason: str, *, can_retry: bool) -> None:
 class _NoEditingKeys(QObject):
     """Swallows what would open an item to edit or delete it, in a read-only list."""
 
-    _KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
+    _KEYS = (
+        Qt.Key.Key_Return,
+        Qt.Key.Key_Enter,
+        Qt.Key.Key_Delete,
+        Qt.Key.Key_Backspace,
+        Qt.Key.Key_F2,
+    )
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.MouseButtonDblClick:
@@ -175,6 +181,7 @@ class DeskWatch(QObject):
         self.last_backup: Path | None = None
         self._data_version: int | None = None
         self.check: _IntegrityCheck | None = None
+        self._freed = False  # the read-only bar has said the desk is free
         self.lock_timer = QTimer(self)
         self.lock_timer.setInterval(REFRESH_EVERY_S * 1000)
         self.lock_timer.timeout.connect(self.refresh_lock)
@@ -268,12 +275,25 @@ class DeskWatch(QObject):
         if version is not None and version != self._data_version:
             self._data_version = version
             self.window.reload_plans()
+        if self.desk.can_retry and self.window.read_only_bar.isVisible():
+            holder = live_holder(self.desk.path)
+            if holder is None and not self._freed:
+                # The one editing has closed it (or their program stopped): say so.
+                self._freed = True
+                self.window.read_only_bar.show_reason(
+                    f"Nobody has {self.desk.path.name} open for editing now: choose "
+                    "Try editing again to edit it.",
+                    can_retry=True,
+                )
 
 
 def ask_read_only(parent: QWidget | None, exc: DeskInUseError) -> bool:
     """The desk is in use: True when the officer chooses to look at it read-only."""
     box = QMessageBox(QMessageBox.Icon.Information, APP_NAME, str(exc), parent=parent)
     box.setObjectName("deskInUse")
+    box.setInformativeText(
+        "You can open it read-only to look at it, and see their changes as they save them."
+    )
     look = box.addButton("Open &read-only", QMessageBox.ButtonRole.AcceptRole)
     box.addButton(QMessageBox.StandardButton.Cancel)
     box.setDefaultButton(look)
@@ -297,7 +317,7 @@ def offer_restore(parent: QWidget | None, exc: DeskDamagedError) -> Path | None:
         return None
     box.setInformativeText(
         f"The latest good backup was taken on {good.taken_at:%d/%m/%Y at %H:%M} "
-        f"({_plans_text(good)})."
+        f"({_plans_text(good)}). Changes made after that are not in it."
     )
     restore = box.addButton("&Restore it into a new file…", QMessageBox.ButtonRole.AcceptRole)
     box.addButton(QMessageBox.StandardButton.Cancel)

@@ -128,6 +128,15 @@ class ExportDialog(QDialog):
         )
         child(form, QPushButton, "browseButton").clicked.connect(self._browse)
         self.for_partners_check.toggled.connect(self._changed)
+        if desk.read_only:
+            # A workbook to be sent back is recorded in the desk; a read-only one can
+            # only send a copy to read.
+            self.for_partners_check.setChecked(False)
+            self.for_partners_check.setEnabled(False)
+            self.for_partners_check.setToolTip(
+                "This desk is open read-only: the workbook can be a copy to read, "
+                "not one for partners to fill in and send back."
+            )
         has_indicators = self._has_indicators()
         self.indicators_check.setEnabled(has_indicators)
         self.indicators_check.setChecked(has_indicators)

@@ -77,6 +77,7 @@ class MainWindow(QMainWindow):
     delete_action: QAction
     renumber_action: QAction
     plan_settings_action: QAction
+    export_action: QAction
     recent_menu: QMenu
     _plan_actions: list[QAction]
 
@@ -767,6 +768,16 @@ class MainWindow(QMainWindow):
             self.ops.show_error(exc)
             return
         self.statusBar().showMessage(f"Saved a copy as {target}", 8000)
+        if self.desk.read_only and not self.desk.can_retry:
+            # Read-only media: the copy is the one to edit. (A desk in use is not: its
+            # holder's edits would go on without the copy.)
+            answer = QMessageBox.question(
+                self,
+                "Save a copy as",
+                f"Saved a copy as {target.name}. Open it now to edit it?",
+            )
+            if answer == QMessageBox.StandardButton.Yes:
+                self.open_desk_requested.emit(target)
 
     def about(self) -> None:
         from asbdesk.gui.about_dialog import AboutDialog

@@ -109,14 +109,13 @@ def build_menus(window: MainWindow) -> None:
         "Read the plan your team keeps in a spreadsheet",
         writes=True,
     )
-    _action(
+    window.export_action = _action(
         window,
         m,
         "&Export to Excel…",
         window.export_to_excel,
         "Ctrl+Shift+X",
         "Write the plan, or a partner's part of it, to a workbook to send out",
-        writes=True,
     )
     _action(
         window,

@@ -115,7 +115,19 @@ def test_a_desk_in_use_opens_read_only_follows_the_writer_and_can_be_taken_up(
     assert "open for editing by" in told[-1]
     assert controller.window is window
 
-    writer.close()
+    # A copy to read can still go to partners; one to be sent back cannot.
+    assert window.export_action.isEnabled()
+    from asbdesk.gui.export_dialog import ExportDialog
+
+    assert window.model.tree is not None
+    dialog = ExportDialog(window.desk, window.model.tree, parent=window)
+    assert not dialog.for_partners_check.isChecked()
+    assert not dialog.for_partners_check.isEnabled()
+    dialog.close()
+
+    writer.close()  # the colleague closes it: the bar says so when it next looks
+    window.watch.follow()
+    assert "Nobody has" in window.read_only_bar.label.text()
     window.read_only_bar.retry_button.click()
     editing = controller.window
     assert editing is not None and editing is not window
@@ -353,3 +365,34 @@ def test_opening_another_desk_lets_go_of_the_first(
     assert lock_path(first).exists()
     assert controller.open_path(second, create=False)
     assert not lock_path(first).exists() and lock_path(second).exists()
+
+
+def test_save_a_copy_from_read_only_media_offers_to_open_the_copy(
+    demo_desk: Desk, tmp_path: Path, monkeypatch, qtbot
+) -> None:
+    path = demo_desk.path
+    demo_desk.close()
+    desk = open_desk(path, read_only=True)  # as on a CD: nobody else has it
+    window = MainWindow(desk, TODAY)
+    qtbot.addWidget(window)
+    target = tmp_path / "mine.asbdesk"
+    offered: list[str] = []
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", staticmethod(lambda *_a, **_k: (str(target), ""))
+    )
+
+    def yes(_parent, _title, text, *_a):
+        offered.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(yes))
+    with qtbot.waitSignal(window.open_desk_requested) as opened:
+        window.save_copy()
+    assert opened.args == [target]
+    assert "Open it now to edit it?" in offered[0]
+    copy = open_desk(target, lock=True)
+    assert not copy.read_only
+    assert copy.reader.execute("SELECT count(*) FROM plan").fetchone() == (2,)
+    copy.close()
+    window.close()
+    desk.close()
