@@ -154,19 +154,23 @@ def back_up_if_due(desk: Desk, now: datetime | None = None) -> Path | None:
     return target
 
 
+def to_prune(desk_path: Path, now: datetime | None = None, days: int | None = None) -> list[Path]:
+    """The backups older than the days kept, the newest aside (it is always kept)."""
+    now = now or datetime.now()
+    limit = now - timedelta(days=days if days is not None else keep_days())
+    return [p for at, p in _files(desk_path)[1:] if at < limit]
+
+
 def prune(desk_path: Path, now: datetime | None = None, days: int | None = None) -> list[Path]:
     """Remove backups older than the days kept, always keeping the newest. Returns those
     removed."""
-    now = now or datetime.now()
-    limit = now - timedelta(days=days if days is not None else keep_days())
     removed = []
-    for at, p in _files(desk_path)[1:]:
-        if at < limit:
-            try:
-                p.unlink()
-            except OSError:
-                continue
-            removed.append(p)
+    for p in to_prune(desk_path, now, days):
+        try:
+            p.unlink()
+        except OSError:
+            continue
+        removed.append(p)
     return removed
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -352,6 +353,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             result: int = args.func(args)
             return result
+        except BrokenPipeError:
+            # `asbdesk info DESK | head`: the reader has had enough, which is no error.
+            # Python's recipe: point stdout at devnull so its final flush stays quiet.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 0
         except (DeskError, ValueError, OSError) as exc:
             hint = ""
             if isinstance(exc, DeskDamagedError):

@@ -412,7 +412,7 @@ class RestoreDialog(QDialog):
         self.days.setRange(backups.MIN_DAYS, backups.MAX_DAYS)
         self.days.setSuffix(" days")
         self.days.setValue(backups.keep_days())
-        self.days.valueChanged.connect(backups.set_keep_days)
+        self.days.valueChanged.connect(self._keep_days)
         keep_label.setBuddy(self.days)
         keep.addWidget(keep_label)
         keep.addWidget(self.days)
@@ -433,8 +433,12 @@ class RestoreDialog(QDialog):
     def fill(self) -> None:
         self.backups = backups.list_backups(self.desk_path)
         self.table.setRowCount(len(self.backups))
+        going = set(backups.to_prune(self.desk_path))
         for row, b in enumerate(self.backups):
-            cells = [f"{b.taken_at:%d/%m/%Y %H:%M}", _size_text(b.size), _plans_text(b, "\n")]
+            taken = f"{b.taken_at:%d/%m/%Y %H:%M}"
+            if b.path in going:
+                taken += "\n(removed at the\nnext backup)"
+            cells = [taken, _size_text(b.size), _plans_text(b, "\n")]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if not b.good:
@@ -447,6 +451,15 @@ class RestoreDialog(QDialog):
         if self.backups:
             self.table.selectRow(0)
             self.table.setFocus()
+
+    def _keep_days(self, days: int) -> None:
+        """Saved at once; the backups it would remove are marked, not removed now (a spin
+        box turned down too far by mistake loses nothing)."""
+        backups.set_keep_days(days)
+        row = self.table.currentRow()
+        self.fill()
+        self.table.selectRow(max(row, 0))
+        self.days.setFocus()
 
     def restore(self) -> None:
         row = self.table.currentRow()

@@ -396,3 +396,23 @@ def test_save_a_copy_from_read_only_media_offers_to_open_the_copy(
     copy.close()
     window.close()
     desk.close()
+
+
+def test_fewer_days_kept_marks_the_backups_to_go_and_removes_none_yet(
+    window: MainWindow, qtbot
+) -> None:
+    desk = window.desk
+    qtbot.waitUntil(lambda: window.watch.last_backup is not None)
+    now = datetime.now().replace(second=0, microsecond=0)
+    backups.back_up_if_due(desk, now - timedelta(days=9))
+    seen: list[list[str]] = []
+
+    def fewer(dialog: RestoreDialog) -> None:
+        dialog.days.setValue(5)
+        seen.extend([dialog.table.item(r, 0).text()] for r in range(dialog.table.rowCount()))
+
+    with answering_dialog(fewer):
+        window.restore_from_backup()
+    assert "removed at the" not in seen[0][0]
+    assert "(removed at the\nnext backup)" in seen[1][0]
+    assert len(backups.list_backups(desk.path)) == 2  # nothing removed yet
