@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import calendar
+import re
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import date
 
-from asbdesk.periods import FinancialYear, PeriodError, parse_period
+from asbdesk.periods import FinancialYear, PeriodError, Quarter, parse_period
 
 
 @dataclass(frozen=True)
@@ -72,3 +74,63 @@ def _period_order(label: str) -> tuple[int, date, int, str]:
     except PeriodError:
         return (1, date.max, 0, label)
     return (0, period.start, 0 if isinstance(period, FinancialYear) else 1, label)
+
+
+# "Q1–Q2", "Qtrs 1&2", "Quarters 1 to 3": the quarters named after the first Q word.
+_QUARTERS = re.compile(r"\bq(?:tr|uarter)?s?\s*(?P<rest>[1-4].*)$", re.I)
+_MONTH_WORDS = {
+    name.lower(): number
+    for number, name in enumerate(
+        (
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ),
+        start=1,
+    )
+}
+
+
+def covered_until(period: str, partial: str | None = None) -> date | None:
+    """The last day a value for `period` covers: the period's end, or for part of it so
+    far the end of that part ("Q1–Q2" of 2019/20 runs to 30/09/2019; "October" of
+    Q3 2019/20 to 31/10/2019). A part it cannot read counts as the whole period; None
+    when `period` is not a period at all."""
+    try:
+        whole = parse_period(period)
+    except PeriodError:
+        return None
+    if not partial:
+        return whole.end
+    quarters = _QUARTERS.search(partial)
+    if quarters is not None and isinstance(whole, FinancialYear):
+        return Quarter(whole, max(int(n) for n in re.findall(r"[1-4]", quarters["rest"]))).end
+    months = [_MONTH_WORDS[w] for w in re.findall(r"[a-z]+", partial.lower()) if w in _MONTH_WORDS]
+    if months:
+        # The month's last day within the period: a financial year's March is next year's.
+        day = whole.start
+        while day <= whole.end:
+            if day.month == months[-1]:
+                return date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
+            day = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return whole.end
+
+
+def time_order(label: str, partial: str | None = None) -> tuple[int, date, int, str]:
+    """Sort key of a value in time: by the last day it covers, so 2019/20's Q1–Q2 comes
+    before Q3 2019/20, and the whole of 2019/20 after its Q4. Labels that are not periods
+    keep their order, last."""
+    end = covered_until(label, partial)
+    if end is None:
+        return (1, date.max, 0, label)
+    whole_year = isinstance(parse_period(label), FinancialYear) and not partial
+    return (0, end, 1 if whole_year else 0, label)

@@ -43,6 +43,7 @@ from openpyxl.worksheet.properties import Outline, PageSetupProperties
 
 from asbdesk import __version__
 from asbdesk.desk import Desk
+from asbdesk.indicators import time_order
 from asbdesk.models import PartnerExport
 from asbdesk.outfile import output_path, written_whole
 from asbdesk.periods import format_date
@@ -783,7 +784,11 @@ def _write_indicator_sheet(wb: Workbook, con: sqlite3.Connection, plan_id: int) 
     if not indicators:
         return
     values: dict[int, dict[str, tuple[float | None, bool]]] = defaultdict(dict)
-    periods: list[str] = []
+    # A part of a year so far and the whole year are two columns, "2019/20 (Q1–Q2)" and
+    # "2019/20" (the heading is what the import reads the part from). In time order, by
+    # the last day each covers, they stand side by side with the year's quarters between,
+    # and each figure of a part says so in its cell ("234 (Q1–Q2)"), as the plan prints it.
+    parts: dict[str, tuple[tuple[int, date, int, str], str | None]] = {}
     for ind_id, period, value, partial, available in con.execute(
         "SELECT v.indicator_id, v.period, v.value, v.partial, v.available FROM indicator_value v"
         " JOIN indicator i ON i.id = v.indicator_id WHERE i.plan_id = ?"
@@ -791,10 +796,9 @@ def _write_indicator_sheet(wb: Workbook, con: sqlite3.Connection, plan_id: int) 
         (plan_id,),
     ):
         heading = f"{period} ({partial})" if partial else period
-        if heading not in periods:
-            periods.append(heading)
+        parts.setdefault(heading, (time_order(period, partial), partial))
         values[ind_id][heading] = (value, bool(available))
-    periods.sort(key=_period_order)
+    periods = sorted(parts, key=lambda h: parts[h][0])
     ws = wb.create_sheet("Indicators")
     fixed = ["Group", "Indicator", "Unit", "Better when", "Target", "Source"]
     widths = [22, 50, 8, 12, 10, 22] + [14] * len(periods)
@@ -821,7 +825,7 @@ def _write_indicator_sheet(wb: Workbook, con: sqlite3.Connection, plan_id: int) 
                 c.font = Font(italic=True, color="7F7F7F")
                 row.append(c)
             else:
-                row.append(_number(ws, found[0], percent))
+                row.append(_number(ws, found[0], percent, parts[heading][1]))
         ws.append(row)
 
 
@@ -864,21 +868,21 @@ def _write_sessions_sheet(wb: Workbook, con: sqlite3.Connection, plan_id: int) -
         ws.append(line)
 
 
-def _number(ws: Any, value: float | None, percent: bool) -> Any:
-    """A count as it is; a percentage (96 in the desk) as Excel keeps one, 0.96 shown 96%."""
+def _number(ws: Any, value: float | None, percent: bool, partial: str | None = None) -> Any:
+    """A count as it is; a percentage (96 in the desk) as Excel keeps one, 0.96 shown 96%.
+    A figure for part of a period shows the part after it, "234 (Q1–Q2)", and stays a
+    number Excel can add up."""
     if value is None:
         return None
     if percent:
         c = WriteOnlyCell(ws, value / 100)
         c.number_format = "0%" if float(value).is_integer() else "0.0%"
-        return c
-    return WriteOnlyCell(ws, int(value) if float(value).is_integer() else value)
-
-
-def _period_order(heading: str) -> tuple[str, str]:
-    # "2018/19" before "2019/20 (Q1–Q2)" before "2019/20": by year, the partial first.
-    year = heading.split(" ", 1)[0]
-    return (year, "0" if "(" in heading else "1")
+    else:
+        c = WriteOnlyCell(ws, int(value) if float(value).is_integer() else value)
+        c.number_format = "General"
+    if partial:
+        c.number_format += ' "({})"'.format(partial.replace('"', "'"))
+    return c
 
 
 def _write_meta_sheet(wb: Workbook, meta: dict[str, Any], table: ExportTable) -> None:

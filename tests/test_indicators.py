@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from conftest import TODAY
 from openpyxl import load_workbook
@@ -16,7 +18,14 @@ from asbdesk.indicator_edits import (
     SetIndicatorValue,
     ValueFields,
 )
-from asbdesk.indicators import IndicatorRow, IndicatorValueRow, periods_of, read_indicators
+from asbdesk.indicators import (
+    IndicatorRow,
+    IndicatorValueRow,
+    covered_until,
+    periods_of,
+    read_indicators,
+    time_order,
+)
 from asbdesk.xlsx_export import ExportOptions, write_workbook
 from asbdesk.xlsx_import import import_workbook
 
@@ -99,6 +108,43 @@ def test_periods_sort_by_when_they_start():
     for label in ("Q1 2025/26", "Q3 2024/25", "2024/25", "2019/20", "Q4 2024/25"):
         row.values.append(IndicatorValueRow(label, 1, None, True))
     assert periods_of([row]) == ["2019/20", "2024/25", "Q3 2024/25", "Q4 2024/25", "Q1 2025/26"]
+
+
+def test_a_part_of_a_year_ends_where_the_part_ends():
+    assert covered_until("2019/20") == date(2020, 3, 31)
+    assert covered_until("2019/20", "Q1–Q2") == date(2019, 9, 30)
+    assert covered_until("2019/20", "Qtrs1&2") == date(2019, 9, 30)
+    assert covered_until("Q3 2019/20", "October–November") == date(2019, 11, 30)
+    assert covered_until("2019/20", "January") == date(2020, 1, 31)
+    assert covered_until("2019/20", "so far") == date(2020, 3, 31)  # unread: the whole year
+    assert covered_until("Spring") is None
+    in_time = sorted(
+        [("2019/20", None), ("Q4 2019/20", None), ("Q3 2019/20", None), ("2019/20", "Q1–Q2")],
+        key=lambda p: time_order(*p),
+    )
+    assert in_time == [
+        ("2019/20", "Q1–Q2"),
+        ("Q3 2019/20", None),
+        ("Q4 2019/20", None),
+        ("2019/20", None),
+    ]
+
+
+def test_the_exported_sheet_puts_a_part_of_a_year_beside_the_year_in_time_order(
+    demo_desk, tmp_path
+):
+    plan = plan_id(demo_desk, "Broxtowe")
+    hate = next(i for i in read_indicators(demo_desk.reader, plan) if "Hate" in i.name)
+    SetIndicatorValue(plan, hate.id, ValueFields("Q3 2019/20", 30)).do(demo_desk)
+    path = tmp_path / "brox.xlsx"
+    write_workbook(demo_desk, ExportOptions(plan, for_partners=False), path, today=TODAY)
+    sheet = load_workbook(path)["Indicators"]
+    header = [c.value for c in sheet[1]][6:]
+    assert header == ["2017/18", "2018/19", "2019/20 (Q1–Q2)", "Q3 2019/20", "2019/20"]
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[1].value == hate.name)
+    part = row[6 + header.index("2019/20 (Q1–Q2)")]
+    assert part.value == 68 and part.number_format.endswith('"(Q1–Q2)"')  # reads "68 (Q1–Q2)"
+    assert row[6 + header.index("2018/19")].number_format == "General"
 
 
 def test_partial_periods_and_not_yet_available_survive_export_and_import(demo_desk, desk, tmp_path):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from datetime import date
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from asbdesk.gui.dialogs import _CheckedFormDialog, _FormDialog
 from asbdesk.gui.uiload import child
@@ -101,37 +101,77 @@ class IndicatorDialog(_CheckedFormDialog[IndicatorFields]):
 
 class ValueDialog(_CheckedFormDialog[ValueFields]):
     """One period's value of an indicator: a number, perhaps for part of the period so far,
-    or "Not yet available" (then no number). An empty value clears the period."""
+    or "Not yet available" (then no number). An empty value clears the period.
+
+    With `periods` (opened from the indicator's name, not a cell) the period is a choice
+    among them, `period` chosen first; the figure there is shows as the choice changes."""
 
     _refusal = IndicatorError
 
-    def __init__(self, indicator: IndicatorRow, period: str, parent: QWidget | None) -> None:
+    def __init__(
+        self,
+        indicator: IndicatorRow,
+        period: str,
+        parent: QWidget | None,
+        periods: list[str] | None = None,
+    ) -> None:
         super().__init__("indicator_value_dialog.ui", parent)
         d = self.dialog
-        d.setWindowTitle(f"Value for {period}")
         self.indicator = indicator
         self.period = period
         child(d, QLabel, "indicatorLabel").setText(indicator.name)
-        child(d, QLabel, "periodValue").setText(period)
         self.value_edit = child(d, QLineEdit, "valueEdit")
         self.partial_combo = child(d, QComboBox, "partialCombo")
         self.unavailable_check = child(d, QCheckBox, "unavailableCheck")
         self.message = child(d, QLabel, "messageLabel")
         self.message.clear()
+        self.period_combo: QComboBox | None = None
+        shown = child(d, QLabel, "periodValue")
+        shown.setText(period)
+        if periods:
+            self.period_combo = self._period_choice(shown, periods, period)
         if indicator.unit == "percent":
             self.value_edit.setPlaceholderText("96%")
-        self.partial_combo.addItems(["", *partial_choices(period)])
-        current = next((v for v in indicator.values if v.period == period), None)
-        if current is not None:
-            self.value_edit.setText(number_text(current.value, indicator.unit))
-            self.partial_combo.setCurrentText(current.partial or "")
-            self.unavailable_check.setChecked(not current.available)
+        self._show_period(period)
         self.unavailable_check.toggled.connect(self._available_changed)
-        self._available_changed(self.unavailable_check.isChecked())
         self.value_edit.setFocus()
         self.value_edit.selectAll()
         width = max(d.width(), d.fontMetrics().averageCharWidth() * 70)
         d.resize(width, d.sizeHint().height())
+
+    def _period_choice(self, shown: QLabel, periods: list[str], period: str) -> QComboBox:
+        """A list of the periods in place of the period's name, before the value in the
+        tab order; the label "Period" becomes its buddy (Alt+P)."""
+        d = self.dialog
+        combo = QComboBox(d)
+        combo.setObjectName("periodCombo")
+        combo.setAccessibleName("Period")
+        combo.addItems(periods)
+        combo.setCurrentText(period)
+        form = d.findChild(QFormLayout, "form")
+        assert form is not None
+        form.replaceWidget(shown, combo)
+        shown.hide()
+        label = child(d, QLabel, "periodLabel")
+        label.setText("&Period")
+        label.setBuddy(combo)
+        QWidget.setTabOrder(combo, self.value_edit)
+        combo.currentTextChanged.connect(self._show_period)
+        return combo
+
+    def _show_period(self, period: str) -> None:
+        """The form for `period`: its title, the parts it may have, the figure there is."""
+        self.period = period
+        self.dialog.setWindowTitle(f"Value for {period}")
+        self.partial_combo.clear()
+        self.partial_combo.addItems(["", *partial_choices(period)])
+        current = next((v for v in self.indicator.values if v.period == period), None)
+        unit = self.indicator.unit
+        self.value_edit.setText(number_text(current.value, unit) if current else "")
+        self.partial_combo.setCurrentText((current.partial or "") if current else "")
+        self.unavailable_check.setChecked(current is not None and not current.available)
+        self._available_changed(self.unavailable_check.isChecked())
+        self.message.clear()
 
     def _available_changed(self, unavailable: bool) -> None:
         # A figure that is not out yet has no number and covers no part of the period.

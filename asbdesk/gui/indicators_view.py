@@ -13,7 +13,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QKeyEvent, QShowEvent
+from PySide6.QtGui import QBrush, QColor, QKeyEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -38,6 +38,11 @@ if TYPE_CHECKING:
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 NOT_AVAILABLE = QColor("#595959")
+# The indicator column keeps room for this many characters however many period columns
+# there are: Broxtowe's day and night "feel safe" rows differ only in their last words, so
+# a name is cut in the middle ("Percentage of people…during the day") and the table
+# scrolls sideways rather than squeeze the names until two rows read the same.
+NAME_CHARS = 46
 
 
 class IndicatorTable(QTreeWidget):
@@ -45,6 +50,38 @@ class IndicatorTable(QTreeWidget):
     so Ctrl+Return (the tree's "add sibling") does nothing here."""
 
     edit_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self._fitting = False
+
+    def name_width(self) -> int:
+        """The least the indicator column is given (it is more when there is room)."""
+        return self.fontMetrics().averageCharWidth() * NAME_CHARS + 2 * self.indentation()
+
+    def fit_name_column(self) -> None:
+        """The names get what the period columns leave, at least `name_width`, at most
+        what the longest name needs; the last column takes any room to spare."""
+        if self._fitting or self.columnCount() < 2:
+            return
+        self._fitting = True
+        try:
+            header = self.header()
+            last = self.columnCount() - 1
+            # The last column stretches; what it needs, not what it has, is spoken for.
+            others = sum(header.sectionSize(c) for c in range(1, last))
+            others += max(self.sizeHintForColumn(last), header.sectionSizeHint(last))
+            room = self.viewport().width() - others - 4  # no scroll bar for a pixel or two
+            want = max(self.sizeHintForColumn(0), header.sectionSizeHint(0))
+            header.resizeSection(0, max(self.name_width(), min(want, room)))
+        finally:
+            self._fitting = False
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_name_column()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         plain = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
@@ -83,7 +120,8 @@ class IndicatorsView(QWidget):
         self.period_button = tab_button("Add &period…", "Add period", self.add_period)
         self.value_button = tab_button("Enter va&lue…", "Enter value", self.edit_value)
         self.value_button.setToolTip(
-            "Set the selected cell's value; or double-click the cell, or press F2 or Return"
+            "Set the selected cell's value; or double-click the cell, or press F2 or Return. "
+            "On an indicator's name, it asks for which period (the latest first)."
         )
         for b in (self.add_button, self.edit_button, self.delete_button):
             buttons.addWidget(b)
@@ -102,7 +140,7 @@ class IndicatorsView(QWidget):
         )
         self.table.setRootIsDecorated(True)
         self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(True)
+        self.table.setWordWrap(False)  # a long name is cut in the middle, its tip whole
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         # A cell, not a row, is current: the column says which period a value is for.
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
@@ -199,22 +237,26 @@ class IndicatorsView(QWidget):
         self.table.expandAll()
         self.table.blockSignals(False)
         header = self.table.header()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         for c in range(1, self.table.columnCount()):
             header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.fit_name_column()
         self.empty.setVisible(not self.indicators)
         self.splitter.setVisible(bool(self.indicators))
 
-    def _size_splitter(self) -> None:
-        """Once: room for the table's names and figures, up to two thirds of the width;
-        the chart takes the rest. The officer may move the handle from there."""
+    def _size_splitter(self, grow_only: bool = False) -> None:
+        """Room for the table's names and figures, up to two thirds of the width; the
+        chart takes the rest. Once when the table is first filled, and again, only ever
+        wider, when a period column is added; the officer may move the handle between."""
         self._sized = True
         table = self.table
         need = sum(table.sizeHintForColumn(c) for c in range(table.columnCount()))
         need += 2 * table.indentation() + table.verticalScrollBar().sizeHint().width() + 48
         total = self.splitter.width() if self.splitter.width() > 400 else 1340
         first = min(need, total * 2 // 3)
+        if grow_only and first <= self.splitter.sizes()[0]:
+            return
         self.splitter.setSizes([first, total - first])
 
     def _ensure_chart(self) -> IndicatorChart:
@@ -280,7 +322,8 @@ class IndicatorsView(QWidget):
         self.edit_button.setEnabled(has_indicator)
         self.delete_button.setEnabled(has_indicator)
         self.period_button.setEnabled(can_edit and bool(self.indicators))
-        self.value_button.setEnabled(has_indicator and self.current_period() is not None)
+        # On a name, the dialog asks which period; a table with no period yet has none.
+        self.value_button.setEnabled(has_indicator and bool(self.periods))
 
     def _on_changed(self, changes: list[object]) -> None:
         if any(isinstance(c, FieldWorkChanged) and c.plan_id == self.plan_id for c in changes):
@@ -360,21 +403,30 @@ class IndicatorsView(QWidget):
         self._new_periods.setdefault(self.plan_id, []).append(period)
         keep = self.current_indicator_id()
         self.reload()
+        self._size_splitter(grow_only=True)
         self.select(keep, period)
         self.table.setFocus()
         self._say(f"Added the column {period}: double-click a cell or press F2 to fill it in.")
 
     def edit_value(self) -> None:
+        """The current cell's value; from an indicator's name, the value for a period the
+        dialog asks for, the latest first (the one most often filled in)."""
         ind, period = self.current_indicator(), self.current_period()
-        if ind is None or period is None or self.plan_id is None:
+        if ind is None or self.plan_id is None or not self.periods:
             return
         from asbdesk.gui.indicator_dialogs import ValueDialog
         from asbdesk.indicator_edits import SetIndicatorValue
+        from asbdesk.indicators import time_order
 
-        dialog = ValueDialog(ind, period, self)
+        if period is None:
+            choices = sorted(self.periods, key=time_order)
+            dialog = ValueDialog(ind, choices[-1], self, periods=choices)
+        else:
+            dialog = ValueDialog(ind, period, self)
         if not dialog.exec():
             return
         fields = dialog.fields()
+        period = fields.period
         old = next((v for v in ind.values if v.period == period), None)
         if old is None:
             unchanged = fields.value is None and fields.available

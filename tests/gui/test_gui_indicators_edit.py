@@ -199,7 +199,7 @@ def test_not_yet_available_shows_as_such_and_leaves_a_gap_in_the_chart(window, q
         (None, False)
     ]
     chart = view.chart
-    assert chart.x_axis.categories() == view.periods
+    assert chart.axis_labels() == ["2017/18", "2018/19", "2019/20 (Q1–Q2)", "2020/21"]
     assert [p for p, _v, _partial in chart.plotted()] == ["2017/18", "2018/19", "2019/20"]
     assert "not yet available: 2020/21" in chart.details.text()
 
@@ -209,7 +209,7 @@ def test_the_trend_chart_follows_the_selected_indicator(window, qtbot):
     view.select(_id_of(view, HATE_CRIME), "2018/19")
     chart = view.chart
     assert chart.view.isVisible()
-    assert chart.x_axis.categories() == ["2017/18", "2018/19", "2019/20"]
+    assert chart.axis_labels() == ["2017/18", "2018/19", "2019/20 (Q1–Q2)"]
     assert chart.plotted() == [
         ("2017/18", 128.0, False),
         ("2018/19", 107.0, False),
@@ -291,3 +291,86 @@ def test_a_deleted_indicator_comes_back_with_its_figures(window, qtbot, demo_des
     saved = _saved(demo_desk, window, HATE_CRIME)
     assert saved is not None and [v.value for v in saved.values] == [128.0, 107.0, 68.0]
     assert _row(view, HATE_CRIME)["2017/18"] == "128"
+
+
+# -- from the new-user trial ------------------------------------------------------------------
+
+
+def _add_period(view: IndicatorsView, period: str) -> None:
+    def choose(dialog: QDialog) -> None:
+        dialog.findChild(QComboBox, "periodCombo").setCurrentText(period)
+        ok_button(dialog).click()
+
+    with answering_dialog(choose):
+        view.period_button.click()
+
+
+def _shown_name(view: IndicatorsView, name: str) -> str:
+    """The name as the table draws it in its column's width (cut in the middle if long)."""
+    table = view.table
+    width = table.columnWidth(0) - 2 * table.indentation() - 8
+    return table.fontMetrics().elidedText(name, table.textElideMode(), width)
+
+
+def test_names_stay_told_apart_when_a_period_column_is_added(window, qtbot):
+    view = _indicators_tab(window)
+    safe_at_night = SAFE_BY_DAY.replace("during the day", "at night")
+    _add_period(view, "2020/21")
+    _add_period(view, "Q3 2019/20")
+    assert view.periods == ["2017/18", "2018/19", "2019/20", "Q3 2019/20", "2020/21"]
+    day, night = _shown_name(view, SAFE_BY_DAY), _shown_name(view, safe_at_night)
+    assert day != night
+    assert day.endswith("during the day") and night.endswith("at night")
+    for name in (SAFE_BY_DAY, safe_at_night):
+        view.select(_id_of(view, name))
+        assert view.table.currentItem().toolTip(0).splitlines()[0] == name  # whole, on hover
+
+
+def test_the_chart_puts_each_figure_where_it_falls_in_time(window, qtbot):
+    view = _indicators_tab(window)
+    _add_period(view, "Q3 2019/20")
+    _go_to_cell(view, qtbot, HATE_CRIME, "Q3 2019/20")
+    with answering_dialog(_type_value(qtbot, "30")):
+        qtbot.keyClick(view.table, Qt.Key.Key_F2)
+    chart = view.chart
+    # The year so far (April to September) comes before its third quarter, not after.
+    assert chart.axis_labels() == ["2017/18", "2018/19", "2019/20 (Q1–Q2)", "Q3 2019/20"]
+    assert [p for p, _v, _partial in chart.plotted()] == [
+        "2017/18",
+        "2018/19",
+        "2019/20",
+        "Q3 2019/20",
+    ]
+    xs = [chart.x_axis.endValue(label) for label in chart.axis_labels()]
+    assert xs == sorted(xs) and xs[2] < xs[3]
+    assert chart.x_axis.labelsAngle() == -90  # upright: long labels are neither cut nor on top
+    assert chart.x_axis.min() < xs[0] and xs[-1] < chart.x_axis.max()  # room at both ends
+
+
+def test_enter_value_on_a_name_asks_which_period_the_latest_first(window, qtbot, demo_desk):
+    view = _indicators_tab(window)
+    view.select(_id_of(view, HATE_CRIME))  # the name, not a cell
+    assert view.current_period() is None
+    assert view.value_button.isEnabled()
+
+    def answer(dialog: QDialog) -> None:
+        periods = dialog.findChild(QComboBox, "periodCombo")
+        assert [periods.itemText(i) for i in range(periods.count())] == view.periods
+        assert periods.currentText() == "2019/20"  # the latest
+        assert dialog.findChild(QLineEdit, "valueEdit").text() == "68"
+        assert dialog.findChild(QComboBox, "partialCombo").currentText() == "Q1–Q2"
+        periods.setCurrentText("2018/19")
+        assert dialog.windowTitle() == "Value for 2018/19"
+        box = dialog.findChild(QLineEdit, "valueEdit")
+        assert box.text() == "107"  # the figure there is for the period chosen
+        box.selectAll()
+        qtbot.keyClicks(box, "109")
+        ok_button(dialog).click()
+        assert not dialog.isVisible(), dialog.findChild(QLabel, "messageLabel").text()
+
+    with answering_dialog(answer):
+        view.value_button.click()
+    saved = _saved(demo_desk, window, HATE_CRIME)
+    assert saved is not None
+    assert [v.value for v in saved.values if v.period == "2018/19"] == [109.0]
+    assert view.current_period() == "2018/19"  # the cell just filled in
