@@ -17,7 +17,12 @@ Rows an import writes straight to SQLite are counted, not listed: one entry per 
 what the import brought ("Imported 54 items, 39 milestones …"). In the same way a new
 plan is one entry, and a branch added, deleted or restored is one entry on its top node
 ("… and 5 items under it"). Noise is left out: stamps, sort positions, a status change's
-own progress update (the status entry has its reason).
+own progress update (the status entry has its reason). A node moved up or down under the
+same parent is the exception to sort positions: `MoveNode` says which node moved
+(`note_move`), and its entry gives the row it left and the row it took.
+
+A bug in describing a change must not lose the change: the transaction then commits with
+a bare entry ("Change not described": when, who, the command) and the error is logged.
 
 Which command is running comes from `recording()`, which the window's operations and the
 command line put around each do, undo and redo; a change made outside one is recorded
@@ -26,6 +31,7 @@ with no command named.
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -41,12 +47,14 @@ from asbdesk.audit_entries import (
     INSERT_SQL,
     KINDS,
     RECORDS,
+    ROW,
     Entries,
     Kind,
     Log,
     Recording,
     chunks,
     primary_key,
+    undescribed_row,
 )
 from asbdesk.models import IndicatorValue, Node
 
@@ -79,8 +87,10 @@ def recording_command(command: Any, step: str = "") -> AbstractContextManager[No
 # ---------------------------------------------------------------------------------------
 # Notes taken while a transaction runs
 
+logger = logging.getLogger(__name__)
 _LOG = "asbdesk.audit"
 _START = "asbdesk.audit.start"
+_SAVEPOINTS = "asbdesk.audit.savepoints"  # savepoint → the notes when it began
 _BY_TABLE = {model.__table__.name: (model, kind) for model, kind in KINDS.items()}
 # Columns a bulk change reads besides those it records: what its entry names.
 _CONTEXT = {"plan_id", "node_id", "indicator_id", "parent_id", "kind", "title", "text", "name"}
@@ -101,6 +111,23 @@ def _snapshot(obj: Any) -> dict[str, Any]:
     if isinstance(obj, IndicatorValue):
         out["indicator_name"] = obj.indicator.name if obj.indicator is not None else ""
     return out
+
+
+def note_move(
+    session: Session,
+    node: Node,
+    from_parent: int | None,
+    from_row: int,
+    to_parent: int | None,
+    to_row: int,
+) -> None:
+    """A node moved up or down among its siblings (rows counted from 0). Sort positions are
+    noise (every sibling's shifts), so the command that moves the node says which it was;
+    a move to another parent is recorded from `parent_id` itself."""
+    pk = primary_key(node)
+    if pk is not None and from_parent == to_parent and from_row != to_row:
+        old, new = (from_parent, from_row + 1), (to_parent, to_row + 1)
+        _log(session).change(KINDS[Node], pk, node, ROW, old, new)
 
 
 @event.listens_for(Session, "after_begin")
@@ -143,7 +170,11 @@ def _note_changes(session: Session, log: Log, kind: Kind, obj: Any) -> None:
     for attr in set(keys) - state.unmodified_intersection(keys):
         history = state.attrs[attr].history
         if attr in COLLECTIONS:
-            old: Any = [*history.unchanged, *history.deleted]
+            # The list as it was, in its order (the first lead is the one reports name).
+            before = state.committed_state.get(attr)
+            old: Any = (
+                list(before) if isinstance(before, list) else [*history.unchanged, *history.deleted]
+            )
             new: Any = list(getattr(obj, attr))
         else:
             new = history.added[0] if history.added else getattr(obj, attr)
@@ -226,18 +257,41 @@ def _before_commit(session: Session) -> None:
     session.flush()  # what is still pending is noted too
     log = session.info.pop(_LOG, None) or Log()
     start = session.info.pop(_START, None)
-    bulk = _bulk_counts(session, start)
-    if not log and not bulk:
-        return
-    rows = Entries(session, log, bulk, _current.get()).rows()
+    session.info.pop(_SAVEPOINTS, None)
+    recorded = _current.get()
+    try:
+        bulk = _bulk_counts(session, start)
+        if not log and not bulk:
+            return
+        rows = Entries(session, log, bulk, recorded).rows()
+    except Exception:
+        # A bug in describing the change must not cost the officer the change itself:
+        # the trail says that something was changed, when and by whom, and the log why.
+        logger.exception("The audit trail could not describe a change; recorded it bare.")
+        rows = [undescribed_row(session, recorded)]
     if rows:
         session.connection().exec_driver_sql(INSERT_SQL, rows)
 
 
+@event.listens_for(Session, "after_transaction_create")
+def _after_transaction_create(session: Session, transaction: Any) -> None:
+    if transaction.nested:  # a savepoint: the notes as they are, for its rollback
+        session.info.setdefault(_SAVEPOINTS, {})[transaction] = _log(session).copy()
+
+
 @event.listens_for(Session, "after_soft_rollback")
-def _after_rollback(session: Session, _previous: Any) -> None:
-    session.info.pop(_LOG, None)
-    session.info.pop(_START, None)
+def _after_rollback(session: Session, previous: Any) -> None:
+    """The transaction's notes go with it. A savepoint rolled back takes only the notes
+    made since it began: what was done before it is still committed, and recorded."""
+    if previous.nested:
+        saved = session.info.get(_SAVEPOINTS, {}).pop(previous, None)
+        if saved is not None:
+            session.info[_LOG] = saved
+        return
+    if previous.parent is not None:
+        return
+    for key in (_LOG, _START, _SAVEPOINTS):
+        session.info.pop(key, None)
 
 
 def _bulk_counts(session: Session, start: tuple[Any, ...] | None) -> dict[int, Counter[str]]:

@@ -133,6 +133,8 @@ KINDS: dict[type[Any], Kind] = {
             "notes": "Notes",
             "follow_ups": "Follow-ups",
             "milestone_id": "Counts towards",
+            "officers": "Officers",
+            "partners": "Partners present",
         },
     ),
     Risk: Kind(
@@ -143,14 +145,28 @@ KINDS: dict[type[Any], Kind] = {
             "likelihood": "Likelihood",
             "owner_id": "Owner",
             "review_date": "Review date",
+            "actions": "Mitigating actions",
         },
     ),
 }
-COLLECTIONS = ("officers", "partners")  # many-to-many: lists of names
+COLLECTIONS = ("officers", "partners", "actions")  # many-to-many: lists of names
+# Not an attribute: a node moved up or down under the same parent (`audit.note_move`).
+ROW = "row"
+ROW_FIELD = "Place in the plan"
 RECORDS = ("department",)  # many-to-one: a name
 
 # Lifecycle entries' `field`.
 ADDED, DELETED, RESTORED, IMPORTED = "Added", "Deleted", "Restored", "Imported"
+
+
+# The plan settings' choices, as the plan settings dialog words them.
+_SETTING_WORDS = {
+    "rollup_status": {"worst": "The worst of their children", "none": "Their own status"},
+    "rollup_percent": {
+        "mean": "The average of their children",
+        "none": "Their own milestones only",
+    },
+}
 
 
 def value_text(attr: str, value: Any) -> str:
@@ -176,6 +192,14 @@ def value_text(attr: str, value: Any) -> str:
         return "Yes" if value else "No"
     if attr in ("amber_lag", "red_lag"):
         return f"{float(value) * 100:g} %"
+    if attr == "kind":  # a session's
+        from asbdesk.sessions import KINDS as SESSION_KINDS  # sessions loads the audit
+
+        return SESSION_KINDS.get(str(value), str(value))
+    if attr in _SETTING_WORDS:
+        return _SETTING_WORDS[attr].get(str(value), str(value))
+    if attr == "actions" and isinstance(value, Node):
+        return f"{value.ref} {_short(value.title, 60)}".strip()
     if attr == "level_names":
         return " > ".join(str(v) for v in value)
     if attr == "colour_key" and isinstance(value, dict):
@@ -237,6 +261,14 @@ class Log:
     def __bool__(self) -> bool:
         return bool(self.added or self.removed or self.changed)
 
+    def copy(self) -> Log:
+        """The notes as they are now, kept apart from the notes taken later."""
+        changed = {
+            key: Changed(c.kind, c.record, {a: list(v) for a, v in c.fields.items()})
+            for key, c in self.changed.items()
+        }
+        return Log(dict(self.added), dict(self.removed), changed)
+
 
 def primary_key(obj: Any) -> int | None:
     identity = inspect(obj).identity
@@ -296,6 +328,27 @@ class Recording:
     source: str = ""  # the file an import read, named in its entry
 
 
+def stored_now(session: Session) -> Any:
+    """The time now, stored as SQLAlchemy stores a DateTime."""
+    dialect = session.get_bind().dialect
+    stored = AuditEntry.__table__.c.at.type.dialect_impl(dialect).bind_processor(dialect)
+    now = utcnow()
+    return stored(now) if stored is not None else now
+
+
+NOT_DESCRIBED = "Change not described"
+
+
+def undescribed_row(session: Session, recording: Recording | None) -> tuple[Any, ...]:
+    """The entry written when describing a transaction's changes failed: when, who and
+    the command, so the trail still shows that something was changed."""
+    action = recording.action if recording else ""
+    reason = recording.reason if recording else None
+    when = stored_now(session)
+    where = (None, None, "", "", "", "")  # plan, node, ref, title, entity, item
+    return (when, current_user(), *where, NOT_DESCRIBED, None, None, reason, action)
+
+
 class Entries:
     """The entries a transaction's notes make, folded as the module docstring says."""
 
@@ -309,11 +362,7 @@ class Entries:
         self.s = session
         self.log = log
         self.bulk = bulk
-        # One moment for the transaction, stored as SQLAlchemy stores a DateTime.
-        dialect = session.get_bind().dialect
-        stored = AuditEntry.__table__.c.at.type.dialect_impl(dialect).bind_processor(dialect)
-        now = utcnow()
-        self.at = stored(now) if stored is not None else now
+        self.at = stored_now(session)  # one moment for the transaction
         self.who = current_user()
         self.recording = recording
         self._plans: dict[tuple[str, Any], int | None] = {}
@@ -461,6 +510,8 @@ class Entries:
                 ids.add(e.pk)
                 if e.field == "parent_id":
                     ids.update(i for i in (e.old, e.new) if i is not None)
+                elif e.field == ROW:
+                    ids.update(v[0] for v in (e.old, e.new) if v[0] is not None)
             elif e.kind.entity in ("milestone", "update", "field"):
                 ids.add(get_value(e.record, "node_id"))
         out: dict[int, tuple[int, str, str]] = {}
@@ -515,8 +566,11 @@ class Entries:
             if e.under:
                 text += f" (and {count(e.under, 'item')} under it)"
             old, new = (text, None) if e.field == DELETED else (None, text)
-            return [self._entry(plan_id, node_id, ref, title, entity, item, e.field, old, new)]
-        label = e.kind.fields[e.field]
+            life = e.field
+            if life == ADDED and not e.kind.soft_delete and self._undoing():
+                life = RESTORED  # a record deleted for good comes back as a new row
+            return [self._entry(plan_id, node_id, ref, title, entity, item, life, old, new)]
+        label = ROW_FIELD if e.field == ROW else e.kind.fields[e.field]
         old = self._text(e.field, e.old, nodes, names)
         new = self._text(e.field, e.new, nodes, names)
         reason = self.recording.reason if self.recording else None
@@ -524,6 +578,9 @@ class Entries:
             # Made outside any command (a script): the reason is the one it stored.
             reason = str(get_value(e.record, "status_reason") or "") or None
         return [self._entry(plan_id, node_id, ref, title, entity, item, label, old, new, reason)]
+
+    def _undoing(self) -> bool:
+        return self.recording is not None and self.recording.action.startswith("Undo: ")
 
     def _text(
         self,
@@ -537,6 +594,12 @@ class Entries:
                 return "Top of the plan"
             _plan, ref, title = nodes.get(value, (0, "", ""))
             return f"Under {ref} {_short(title, 60)}".replace("  ", " ").strip()
+        if attr == ROW:  # (parent, row counted from 1)
+            parent, row = value
+            if parent is None:
+                return f"Row {row} at the top of the plan"
+            _plan, ref, title = nodes.get(parent, (0, "", ""))
+            return f"Row {row} under {ref} {_short(title, 60)}".replace("  ", " ").strip()
         if attr in ("milestone_id", "owner_id"):
             return names.get((attr, value), "") if value is not None else ""
         return value_text(attr, value)
@@ -616,5 +679,6 @@ def _summary(record: Any, entity: str) -> str:
         return f"{_item(record, entity)}: {value}"
     if entity == "session":
         on = value_text("date", get_value(record, "date"))
-        return f"{on} {get_value(record, 'kind') or ''}, {get_value(record, 'place') or ''}"
+        kind = value_text("kind", get_value(record, "kind") or "")
+        return f"{on} {kind}, {get_value(record, 'place') or ''}"
     return _item(record, entity)

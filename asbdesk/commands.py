@@ -16,7 +16,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from asbdesk import tree
-from asbdesk.audit import recording_command
+from asbdesk.audit import note_move, recording_command
 from asbdesk.changes import (
     Change,
     NodeChanged,
@@ -146,6 +146,7 @@ class MoveNode:
             self._old_parent_id = node.parent_id
             self._old_row = tree.move(s, node, self.new_parent_id, self.new_row)
             new_row = tree.row_of(s, node)
+            note_move(s, node, self._old_parent_id, self._old_row, self.new_parent_id, new_row)
         self.new_row = new_row
         return [
             NodeMoved(self.node_id, self._old_parent_id, self._old_row, self.new_parent_id, new_row)
@@ -154,7 +155,9 @@ class MoveNode:
     def undo(self, desk: Desk) -> list[Change]:
         with desk.transaction() as s:
             node = _node(s, self.node_id)
-            tree.move(s, node, self._old_parent_id, self._old_row)
+            came_from = tree.move(s, node, self._old_parent_id, self._old_row)
+            back = tree.row_of(s, node)
+            note_move(s, node, self.new_parent_id, came_from, self._old_parent_id, back)
         return [
             NodeMoved(
                 self.node_id, self.new_parent_id, self.new_row, self._old_parent_id, self._old_row

@@ -2,13 +2,15 @@
 detail editor, and a desk's, a plan's or a node's written to CSV or Excel.
 
 Plain sqlite3, like the window's other reads, and no Qt. Times are stored in UTC and shown
-in the computer's local time, dd/mm/yyyy HH:MM.
+in the computer's local time, dd/mm/yyyy HH:MM; a workbook's When is a date cell in that
+format, so Excel sorts and filters it as a date.
 """
 
 from __future__ import annotations
 
 import csv
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -53,9 +55,14 @@ class HistoryEntry:
     action: str
 
     @property
+    def local_at(self) -> datetime:
+        """The computer's local time, without a time zone (as a spreadsheet holds it)."""
+        return self.at.replace(tzinfo=UTC).astimezone().replace(tzinfo=None)
+
+    @property
     def when(self) -> str:
         """Local time, as an officer reads it: 15/11/2019 14:05."""
-        return self.at.replace(tzinfo=UTC).astimezone().strftime("%d/%m/%Y %H:%M")
+        return self.local_at.strftime("%d/%m/%Y %H:%M")
 
     @property
     def lifecycle(self) -> bool:
@@ -67,7 +74,7 @@ class HistoryEntry:
         """What changed, in words: "Status", "Milestone ‘20 x Stapleford’: Done",
         "Added update"."""
         word = ENTITY_WORDS.get(self.entity, self.entity)
-        if self.entity == "node":
+        if self.entity == "node" or not word:  # not word: a change not described
             return self.field
         if self.lifecycle:  # the record is named in the value (`change`)
             return f"{self.field} {word}"
@@ -153,15 +160,20 @@ HEADINGS = (
     "From",
     "To",
     "Reason",
-    "Done by",
+    "Command",
     "When (UTC)",
 )
 SUFFIXES = (".csv", ".xlsx")
+WHEN_FORMAT = "dd/mm/yyyy hh:mm"  # Excel's, for the When column
+_WIDTHS = (17, 18, 30, 8, 40, 30, 30, 30, 30, 26, 20)
+_EVERY = 500  # rows between progress reports
+
+Progress = Callable[[int, int], None]
 
 
-def _cells(e: HistoryEntry) -> tuple[str, ...]:
+def _texts(e: HistoryEntry) -> tuple[str, ...]:
+    """The columns after When, as text."""
     return (
-        e.when,
         e.who,
         e.plan,
         e.node_ref,
@@ -175,24 +187,28 @@ def _cells(e: HistoryEntry) -> tuple[str, ...]:
     )
 
 
-def write_history(entries: list[HistoryEntry], path: str | Path) -> Path:
+def write_history(
+    entries: list[HistoryEntry], path: str | Path, progress: Progress | None = None
+) -> Path:
     """`entries` as a CSV file or an Excel workbook, by the file's suffix; written whole
-    or not at all. Text a spreadsheet would run as a formula is written as text."""
+    or not at all. Text a spreadsheet would run as a formula is written as text.
+    `progress(done, total)` is called now and then; what it raises stops the writing."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise HistoryError(f"Save the history as a .csv or .xlsx file, not '{path.name}'.")
     if not path.parent.is_dir():
         raise HistoryError(f"The folder {path.parent} does not exist; nothing was written.")
+    report = progress or (lambda _done, _total: None)
     with written_whole(path, HistoryError) as part:
         if suffix == ".csv":
-            _write_csv(entries, part)
+            _write_csv(entries, part, report)
         else:
-            _write_xlsx(entries, part)
+            _write_xlsx(entries, part, report)
     return path
 
 
-def _write_csv(entries: list[HistoryEntry], path: Path) -> None:
+def _write_csv(entries: list[HistoryEntry], path: Path, report: Progress) -> None:
     from asbdesk.xlsx_export import safe_text
 
     # UTF-8 with a byte-order mark, so Excel reads the names and arrows right. A cell
@@ -201,37 +217,50 @@ def _write_csv(entries: list[HistoryEntry], path: Path) -> None:
     with path.open("w", encoding="utf-8-sig", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(HEADINGS)
-        for e in entries:
-            writer.writerow(
-                ["'" + c if safe_text(c)[1] else c for c in _cells(e)],
-            )
+        for i, e in enumerate(entries):
+            if i % _EVERY == 0:
+                report(i, len(entries))
+            cells = (e.when, *_texts(e))
+            writer.writerow(["'" + c if safe_text(c)[1] else c for c in cells])
+        report(len(entries), len(entries))
 
 
-def _write_xlsx(entries: list[HistoryEntry], path: Path) -> None:
+def _write_xlsx(entries: list[HistoryEntry], path: Path, report: Progress) -> None:
+    """Streamed (write-only), with no style on a cell but the When column's date format:
+    a style set on each of 40,000 rows' cells cost half a minute."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
-    from asbdesk.xlsx_export import text_cell
+    from asbdesk.xlsx_export import _abandon, safe_text, text_cell
 
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet("Change history")
-    widths = (17, 18, 30, 8, 40, 30, 30, 30, 30, 26, 20)
-    for i, width in enumerate(widths):
-        ws.column_dimensions[chr(ord("A") + i)].width = width
-    ws.freeze_panes = "A2"
-    heading = []
-    for text in HEADINGS:
-        c = WriteOnlyCell(ws, text)
-        c.font = Font(bold=True)
-        heading.append(c)
-    ws.append(heading)
-    top = Alignment(wrap_text=True, vertical="top")
-    for e in entries:
-        row = []
-        for text in _cells(e):
-            c = text_cell(ws, text)
-            c.alignment = top
-            row.append(c)
-        ws.append(row)
-    wb.save(path)
+    try:
+        ws = wb.create_sheet("Change history")
+        for i, width in enumerate(_WIDTHS, start=1):
+            ws.column_dimensions[get_column_letter(i)].width = width
+        ws.freeze_panes = "A2"
+        bold = Font(bold=True)
+        heading = []
+        for text in HEADINGS:
+            c = WriteOnlyCell(ws, text)
+            c.font = bold
+            heading.append(c)
+        ws.append(heading)
+        for i, e in enumerate(entries):
+            if i % _EVERY == 0:
+                report(i, len(entries))
+            when = WriteOnlyCell(ws, e.local_at.replace(microsecond=0))
+            when.number_format = WHEN_FORMAT
+            row: list[object] = [when]
+            for text in _texts(e):
+                value, formula = safe_text(text)
+                # Only text a spreadsheet would run needs a cell of its own.
+                row.append(text_cell(ws, text) if formula else value)
+            ws.append(row)
+        report(len(entries), len(entries))
+        wb.save(path)
+    except BaseException:
+        _abandon(wb)
+        raise

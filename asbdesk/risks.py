@@ -12,7 +12,7 @@ import sqlite3
 from dataclasses import dataclass, replace
 from datetime import date
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from asbdesk.changes import Change, FieldWorkChanged
@@ -90,13 +90,23 @@ def write(s: Session, risk: Risk, f: RiskFields) -> None:
     # for when the delete is undone. An action that is already linked is not checked
     # again: undoing an edit restores the links as they were, deleted actions' too.
     hidden = [n for n in linked if n not in f.action_ids and _deleted(s, n)]
-    s.execute(delete(risk_node).where(risk_node.c.risk_id == risk.id))
-    for position, node_id in enumerate([*f.action_ids, *hidden]):
+    actions = []
+    for node_id in [*f.action_ids, *hidden]:
+        node = s.get(Node, node_id)
         if node_id not in linked:
-            node = s.get(Node, node_id)
             if node is None or node.plan_id != risk.plan_id or node.deleted_at is not None:
                 raise RiskError("A mitigating action is not in this plan any more; choose again.")
-        s.execute(insert(risk_node).values(risk_id=risk.id, node_id=node_id, position=position))
+        assert node is not None
+        actions.append(node)
+    # Through the relationship, so the audit trail sees the actions before and after.
+    risk.actions = actions
+    s.flush()
+    for position, node_id in enumerate([*f.action_ids, *hidden]):  # in the order ticked
+        s.execute(
+            update(risk_node)
+            .where(risk_node.c.risk_id == risk.id, risk_node.c.node_id == node_id)
+            .values(position=position)
+        )
     risk.updated_at = utcnow()
 
 

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from sqlalchemy import delete, insert
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from asbdesk.changes import Change, FieldWorkChanged, NodeChanged
@@ -130,16 +130,19 @@ def write(s: Session, record: FieldSession, f: SessionFields) -> None:
     record.notes = f.notes
     record.follow_ups = f.follow_ups
     record.milestone_id = f.milestone_id
+    # Through the relationships, so the audit trail sees who was there before and after.
+    record.officers = [find_or_create(s, Officer, name) for name in f.officers]
+    record.partners = [find_or_create(s, Partner, name) for name in f.partners]
     s.flush()
-    for table, model, key, names in (
-        (session_officer, Officer, "officer_id", f.officers),
-        (session_partner, Partner, "partner_id", f.partners),
+    for table, key, ids in (
+        (session_officer, session_officer.c.officer_id, [o.id for o in record.officers]),
+        (session_partner, session_partner.c.partner_id, [p.id for p in record.partners]),
     ):
-        s.execute(delete(table).where(table.c.session_id == record.id))
-        for position, name in enumerate(names):
-            person = find_or_create(s, model, name)
+        for position, person_id in enumerate(ids):  # in the order typed
             s.execute(
-                insert(table).values(session_id=record.id, position=position, **{key: person.id})
+                update(table)
+                .where(table.c.session_id == record.id, key == person_id)
+                .values(position=position)
             )
     record.updated_at = utcnow()
 

@@ -167,6 +167,7 @@ class ImportPlan:
     data: dict[str, Any]
     into_plan_id: int | None = None
     label: str = "Import from Excel"
+    source: str = ""  # the workbook's file name, which the audit trail's entry names
     plan_id: int | None = None
     progress: ProgressFn | None = None
     _nodes: list[int] = field(default_factory=list)

@@ -1,7 +1,7 @@
 """Renders the detail editor's Change history (the audit trail of one action) to PNG, for
 the README and for looking at: the demo desk's Welwyn Hatfield action 1.1 a) after a few
-officers' changes (the target date, the leads, a milestone added, undone and redone, and
-a status with its reason).
+officers' changes (the target date, the leads, a milestone added, undone and redone, the
+action moved down a row and back up, and a status with its reason).
 
     xvfb-run -s "-screen 0 1366x768x24" python docs/make_history_shots.py [OUT_DIR]
     xvfb-run -s "-screen 0 1920x1080x24" env QT_SCALE_FACTOR=1.5 SHOT_SIZE=1280x720 \
@@ -79,10 +79,14 @@ def _changes(window: MainWindow, action: int) -> None:
     set_current_user("Jo Bloggs")
     ops.run(cmd.EditNode(action, {"target_date": date(2020, 3, 31)}, label="Edit target date"))
     ops.run(cmd.SetPeople(action, ["ASB Team Leader", "Community Safety Officer"], None, None))
-    set_current_user("Sam Patel")
+    # A long name wraps in its column rather than pushing the change out of sight.
+    set_current_user("Samantha Patel-Okonkwo (Community Safety Partnership Officer)")
     ops.run(cmd.AddMilestone(action, text="Policy to Cabinet", target_count=1, done_count=0))
     ops.undo_stack.undo()  # added to the wrong action, then thought better of it
     ops.undo_stack.redo()
+    down = cmd.shift(window.desk, action, +1)  # moved down a row, and back up
+    ops.run(down)
+    ops.run(cmd.shift(window.desk, action, -1))
     set_current_user("Jo Bloggs")
     reason = "Cabinet date moved to January; consultation responses still coming in"
     ops.run(cmd.ChangeStatus(action, Status.AMBER, reason, TODAY))

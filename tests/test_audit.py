@@ -6,8 +6,11 @@ command line writes the history as CSV or Excel."""
 from __future__ import annotations
 
 import csv
+import logging
+import re
 from collections.abc import Iterator
-from datetime import date
+from dataclasses import replace
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -25,15 +28,18 @@ from asbdesk.commands import (
     EditMilestone,
     EditNode,
     EditPlan,
+    MoveNode,
     RenumberRefs,
     SetPeople,
     run,
+    shift,
 )
 from asbdesk.desk import Desk
 from asbdesk.history import HistoryEntry, desk_history, node_history, write_history
-from asbdesk.indicator_edits import SetIndicatorValue, ValueFields
+from asbdesk.indicator_edits import DeleteIndicator, SetIndicatorValue, ValueFields
 from asbdesk.rag import Status
-from asbdesk.sessions import LogSession, SessionFields
+from asbdesk.risks import AddRisk, EditRisk, RiskFields
+from asbdesk.sessions import EditSession, LogSession, SessionFields
 from asbdesk.takeback import TakeBack, read_review
 from asbdesk.xlsx_export import ExportOptions, write_workbook
 from asbdesk.xlsx_import import ImportPlan, ImportSource, import_workbook, prepare
@@ -93,7 +99,8 @@ def test_marking_an_action_amber_records_who_what_from_to_and_why(demo_desk, off
     assert e.node_title.startswith("Hold alternating weekly drop in sessions")
     # The status change's own progress update is not a second entry: this one says it.
     assert [x.what for x in node_history(demo_desk.reader, action)].count("Added update") == 0
-    assert len(e.when) == len("15/11/2019 14:05")
+    assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", e.when), e.when
+    assert e.when == e.at.replace(tzinfo=UTC).astimezone().strftime("%d/%m/%Y %H:%M")
 
 
 def test_values_read_as_the_officer_reads_them(demo_desk):
@@ -144,6 +151,80 @@ def test_a_failed_change_records_nothing(demo_desk):
     with pytest.raises(ValueError, match="negative"):
         run(demo_desk, EditMilestone(action, add.milestone_id, {"done_count": -5}))
     assert entries_since(demo_desk, start) == []
+
+
+def test_a_change_that_fails_at_commit_after_a_flush_records_nothing(demo_desk):
+    """The entries are written in the change's own transaction: when its commit fails,
+    after the change was flushed and described, they go with it; and the notes it took
+    do not turn up in the next change's entries."""
+    from sqlalchemy import event
+
+    from asbdesk.models import Node
+
+    action = node_id(demo_desk, "Broxtowe", "1.1")
+    other = node_id(demo_desk, "Broxtowe", "1.2")
+    start = last_id(demo_desk)
+
+    def refuse(_session):
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError, match="disk full"):
+        with recording("Edit"), demo_desk.transaction() as s:
+            node = s.get(Node, action)
+            assert node is not None
+            node.title = "Renamed, then lost"
+            s.flush()
+            event.listen(s, "before_commit", refuse)  # after the audit's own listener
+    assert entries_since(demo_desk, start) == []
+    title = demo_desk.reader.execute("SELECT title FROM node WHERE id = ?", (action,)).fetchone()
+    assert title[0].startswith("Hold alternating")
+    run(demo_desk, EditNode(other, {"outcome": "More reports"}))
+    assert [(e.node_id, e.what) for e in entries_since(demo_desk, start)] == [(other, "Outcome")]
+
+
+def test_a_savepoint_rolled_back_keeps_what_was_done_before_it(demo_desk):
+    from asbdesk.models import Node
+
+    kept = node_id(demo_desk, "Broxtowe", "1.1")
+    dropped = node_id(demo_desk, "Broxtowe", "1.2")
+    start = last_id(demo_desk)
+    with recording("Edit"), demo_desk.transaction() as s:
+        node = s.get(Node, kept)
+        assert node is not None
+        node.outcome = "Kept"
+        s.flush()
+        savepoint = s.begin_nested()
+        other = s.get(Node, dropped)
+        assert other is not None
+        other.outcome = "Rolled back"
+        s.flush()
+        savepoint.rollback()
+    got = [(e.node_id, e.what, e.new) for e in entries_since(demo_desk, start)]
+    assert got == [(kept, "Outcome", "Kept")]
+
+
+def test_a_bug_in_describing_a_change_does_not_lose_the_change(demo_desk, monkeypatch, caplog):
+    from asbdesk import audit
+
+    def broken(_self):
+        raise KeyError("no such field")
+
+    monkeypatch.setattr(audit.Entries, "rows", broken)
+    action = node_id(demo_desk, "Broxtowe", "1.1")
+    start = last_id(demo_desk)
+    with caplog.at_level(logging.ERROR, logger="asbdesk.audit"):
+        run(demo_desk, EditNode(action, {"outcome": "Fewer repeat callers"}, label="Edit outcome"))
+    outcome = demo_desk.reader.execute("SELECT outcome FROM node WHERE id = ?", (action,))
+    assert outcome.fetchone()[0] == "Fewer repeat callers"  # the edit is kept
+    (entry,) = entries_since(demo_desk, start)
+    assert (entry.who, entry.what, entry.action) == (
+        "Jo Bloggs (ASB Team Leader)",
+        "Change not described",
+        "Edit outcome",
+    )
+    assert abs(entry.at - datetime.now(UTC).replace(tzinfo=None)).total_seconds() < 60
+    (record,) = [r for r in caplog.records if r.name == "asbdesk.audit"]
+    assert record.exc_info is not None and "no such field" in str(record.exc_info[1])
 
 
 def test_a_change_made_outside_any_command_is_recorded_too(demo_desk):
@@ -205,6 +286,40 @@ def test_renumbering_records_each_ref_that_changed(demo_desk):
     assert {e.action for e in renumbered} == {"Renumber refs"}
 
 
+def test_moving_an_action_up_and_its_undo_record_its_place(demo_desk):
+    moved = node_id(demo_desk, "Broxtowe", "1.2")
+    start = last_id(demo_desk)
+    cmd = shift(demo_desk, moved, -1)
+    assert cmd is not None and cmd.label == "Move up"
+    run(demo_desk, cmd)
+    with recording_command(cmd, "Undo"):
+        cmd.undo(demo_desk)
+    undo, done = entries_since(demo_desk, start)
+    parent = "under 1 Raise awareness and improve reporting"
+    assert (done.node_id, done.what, done.old, done.new, done.action) == (
+        moved,
+        "Place in the plan",
+        f"Row 2 {parent}",
+        f"Row 1 {parent}",
+        "Move up",
+    )
+    assert (undo.old, undo.new, undo.action) == (
+        f"Row 1 {parent}",
+        f"Row 2 {parent}",
+        "Undo: Move up",
+    )
+
+
+def test_moving_an_action_to_another_parent_is_one_entry(demo_desk):
+    moved = node_id(demo_desk, "Broxtowe", "1.2")
+    start = last_id(demo_desk)
+    run(demo_desk, MoveNode(moved, node_id(demo_desk, "Broxtowe", "2"), 0))
+    (entry,) = entries_since(demo_desk, start)
+    assert entry.what == "Place in the plan"
+    assert entry.old is not None and entry.old.startswith("Under 1 Raise awareness")
+    assert entry.new is not None and entry.new.startswith("Under 2 ")
+
+
 # ---------------------------------------------------------------------------------------
 # Not a node's
 
@@ -225,12 +340,141 @@ def test_plan_settings_sessions_and_indicators_are_recorded_with_their_plan(demo
     assert ("Plan: Red threshold", "20 %", "30 %") in got
     assert ("Plan: End date", "31/03/2020", "30/04/2020") in got
     assert any(
-        w == "Added session" and n == "14/11/2019 drop-in, Beeston library" for w, _o, n in got
+        w == "Added session" and n == "14/11/2019 Drop-in, Beeston library" for w, _o, n in got
     )
     assert any(
         w == "Added indicator value" and n and n.endswith(", 2020/21: 42") for w, _o, n in got
     )
     assert all(e.plan_id == plan and e.node_id is None for e in entries_since(demo_desk, start))
+
+
+def test_a_sessions_officers_and_partners_are_recorded_as_lists(demo_desk):
+    plan = plan_id(demo_desk, "Broxtowe")
+    first = SessionFields(
+        on=date(2019, 11, 14),
+        place="Beeston library",
+        officers=("PC Smith", "Jo Bloggs"),
+        partners=("Police", "Fire service"),
+    )
+    log = LogSession(plan, first)
+    run(demo_desk, log)
+    assert log.session_id is not None
+    start = last_id(demo_desk)
+    changed = replace(
+        first, kind="patrol", officers=("PC Smith", "PCSO Jones"), partners=("Fire service",)
+    )
+    edit = EditSession(plan, log.session_id, changed)
+    run(demo_desk, edit)
+    got = {(e.what, e.old, e.new) for e in entries_since(demo_desk, start)}
+    assert got == {
+        (
+            "Session ‘14/11/2019 Beeston library’: Officers",
+            "PC Smith; Jo Bloggs",
+            "PC Smith; PCSO Jones",
+        ),
+        (
+            "Session ‘14/11/2019 Beeston library’: Partners present",
+            "Police; Fire service",
+            "Fire service",
+        ),
+        ("Session ‘14/11/2019 Beeston library’: Kind", "Drop-in", "Patrol"),
+    }
+    start = last_id(demo_desk)
+    with recording_command(edit, "Undo"):
+        edit.undo(demo_desk)
+    undone = {(e.what.split(": ")[1], e.old, e.new) for e in entries_since(demo_desk, start)}
+    assert ("Officers", "PC Smith; PCSO Jones", "PC Smith; Jo Bloggs") in undone
+    # The names are kept in the order typed.
+    from asbdesk.sessions import read_sessions
+
+    (row,) = [r for r in read_sessions(demo_desk.reader, plan) if r.id == log.session_id]
+    assert (row.officers, row.partners) == (("PC Smith", "Jo Bloggs"), ("Police", "Fire service"))
+
+
+def test_a_risks_mitigating_actions_are_recorded_as_a_list(demo_desk):
+    plan = plan_id(demo_desk, "Broxtowe")
+    drop_ins, groups = node_id(demo_desk, "Broxtowe", "1.1"), node_id(demo_desk, "Broxtowe", "1.2")
+    add = AddRisk(plan, RiskFields("Staff turnover", 3, 3, action_ids=(drop_ins,)))
+    run(demo_desk, add)
+    assert add.risk_id is not None
+    start = last_id(demo_desk)
+    fields = RiskFields("Staff turnover", 3, 3, action_ids=(groups, drop_ins))
+    run(demo_desk, EditRisk(plan, add.risk_id, fields))
+    (entry,) = entries_since(demo_desk, start)
+    assert entry.what == "Risk ‘Staff turnover’: Mitigating actions"
+    assert entry.old is not None and entry.old.startswith("1.1 Hold alternating weekly drop in")
+    assert ";" not in entry.old
+    assert entry.new is not None
+    assert entry.new.startswith("1.2 Attend community group") and "; 1.1 Hold" in entry.new
+    linked = demo_desk.reader.execute(
+        "SELECT node_id FROM risk_node WHERE risk_id = ? ORDER BY position", (add.risk_id,)
+    )
+    assert [r[0] for r in linked] == [groups, drop_ins]  # in the order ticked
+
+
+def test_the_same_leads_set_again_are_not_a_change(demo_desk):
+    action = node_id(demo_desk, "Welwyn", "a)")
+    run(demo_desk, SetPeople(action, ["ASB Team Leader", "PCSO Smith"], None, ["Police"]))
+    start = last_id(demo_desk)
+    run(demo_desk, SetPeople(action, [" ASB Team Leader", "PCSO Smith"], None, ["Police"]))
+    assert entries_since(demo_desk, start) == []
+    run(demo_desk, SetPeople(action, ["ASB Team Leader"], None, ["Police", "Fire service"]))
+    changes = {e.what: (e.old, e.new) for e in entries_since(demo_desk, start)}
+    assert changes == {
+        "Lead officers": ("ASB Team Leader; PCSO Smith", "ASB Team Leader"),
+        "Partners": ("Police", "Police; Fire service"),
+    }
+
+
+def test_lists_of_names_differ_by_their_names_not_their_records():
+    from types import SimpleNamespace
+
+    from asbdesk.audit_entries import _differs
+
+    def people(*names):
+        return [SimpleNamespace(name=n) for n in names]
+
+    for attr in ("officers", "partners"):
+        assert not _differs(attr, people("A", "B"), people("A", "B"))
+        assert _differs(attr, people("A", "B"), people("B", "A"))
+        assert _differs(attr, people("A"), people("A", "C"))
+        assert _differs(attr, [], people("A"))
+
+
+def test_settings_and_kinds_read_as_the_window_words_them(demo_desk):
+    plan = plan_id(demo_desk, "Broxtowe")
+    start = last_id(demo_desk)
+    run(demo_desk, EditPlan(plan, {"rollup_status": "none", "rollup_percent": "none"}))
+    got = {(e.what, e.old, e.new) for e in entries_since(demo_desk, start)}
+    assert got == {
+        ("Plan: Roll-up of status", "The worst of their children", "Their own status"),
+        (
+            "Plan: Roll-up of delivered %",
+            "The average of their children",
+            "Their own milestones only",
+        ),
+    }
+
+
+def test_undoing_an_indicator_delete_reads_restored(demo_desk):
+    plan = plan_id(demo_desk, "Broxtowe")
+    indicator, name = demo_desk.reader.execute(
+        "SELECT id, name FROM indicator WHERE plan_id = ? ORDER BY position", (plan,)
+    ).fetchone()
+    cmd = DeleteIndicator(plan, indicator)
+    run(demo_desk, cmd)
+    start = last_id(demo_desk)
+    with recording_command(cmd, "Undo"):
+        cmd.undo(demo_desk)
+    with recording_command(cmd, "Redo"):
+        cmd.do(demo_desk)
+    redone, restored = entries_since(demo_desk, start)
+    assert (restored.what, restored.new, restored.action) == (
+        "Restored indicator",
+        name,
+        "Undo: Delete indicator",
+    )
+    assert (redone.what, redone.old) == ("Deleted indicator", name)
 
 
 # ---------------------------------------------------------------------------------------
@@ -299,7 +543,12 @@ def test_cli_writes_a_plans_history_as_csv(demo_desk, tmp_path, capsys):
     )
     assert status["Who"] == "Jo Bloggs (ASB Team Leader)"
     assert status["Reason"] == "'=cmd|' /C calc'!A0"  # text, never a formula
-    assert status["Done by"] == "Change status"
+    assert status["Command"] == "Change status"
+    assert "Done by" not in status
+    # Local time, as the officer reads it, not the stored UTC.
+    entry = node_history(demo_desk.reader, action)[0]
+    assert rows[0]["When"] == entry.when
+    assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", rows[0]["When"])
     assert all(r["Plan"].startswith("Broxtowe") for r in rows)
 
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from asbdesk import settings
 from asbdesk.gui.plan_choices import last_folder, safe_file_name
+from asbdesk.gui.progress import Cancelled, progress_dialog
 from asbdesk.history import (
     SUFFIXES,
     HistoryEntry,
@@ -87,10 +88,19 @@ class ChangeHistory(QWidget):
         self.table.setWordWrap(True)
         self.table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         self.table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.table.setVisible(False)
+        # Wrapped text is as tall as the column is narrow: the rows are fitted again
+        # whenever the table's width or a column's changes (the window shown, resized,
+        # at another scale), once the layout has settled.
+        self._refit_timer = QTimer(self)
+        self._refit_timer.setSingleShot(True)
+        self._refit_timer.setInterval(0)
+        self._refit_timer.timeout.connect(self._refit)
+        header.sectionResized.connect(lambda *_: self._refit_timer.start())
+        self.table.viewport().installEventFilter(self)
 
         self.note = QLabel()
         self.note.setObjectName("changeHistoryNote")
@@ -142,13 +152,29 @@ class ChangeHistory(QWidget):
                 cell.setTextAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
                 cell.setData(Qt.ItemDataRole.AccessibleTextRole, spoken)
                 self.table.setItem(r, c, cell)
-        self.table.resizeRowsToContents()
-        _fit_height(self.table, rows=len(entries), least=1, most=8)
+        self._refit()
         total = node_history_count(self.reader(), self.node_id) if self.node_id else 0
         self.note.setText(
             f"The newest {SHOWN} are listed; File ▸ Export change history… writes them all."
         )
         self.note.setVisible(total > SHOWN)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._refit_timer.start()
+        return super().eventFilter(watched, event)
+
+    def _refit(self) -> None:
+        """The When, who column as wide as its text but no wider than a third of the
+        table (a long name wraps), and each row as tall as its wrapped text."""
+        table = self.table
+        metrics = table.fontMetrics()
+        least = metrics.horizontalAdvance("00/00/0000 00:00") + 4 * metrics.averageCharWidth()
+        most = max(least, table.viewport().width() // 3)
+        wanted = table.sizeHintForColumn(0) if table.rowCount() else least
+        table.horizontalHeader().resizeSection(0, max(least, min(wanted, most)))
+        table.resizeRowsToContents()
+        _fit_height(table, rows=table.rowCount(), least=1, most=8)
 
 
 def _cut(text: str, most: int | None) -> str:
@@ -220,7 +246,13 @@ def export_history(window: MainWindow) -> None:
             return
     entries = desk_history(window.desk.reader, plan_id)
     try:
-        write_history(entries, path)
+        # A big plan's history takes seconds to write (openpyxl streams ~5,000 rows a
+        # second): the window stays live and the officer can cancel.
+        with progress_dialog(window, f"Writing {path.name}…") as report:
+            write_history(entries, path, report)
+    except Cancelled:
+        window.statusBar().showMessage("Export cancelled: nothing was written.", 8000)
+        return
     except HistoryError as exc:
         window.ops.show_error(exc)
         return

@@ -49,6 +49,7 @@ class ImportWizard(QWizard):
         self.plans = plans
         self.today = today
         self.source: ImportSource | None = None
+        self.source_name = ""  # the workbook's file name, kept when the file is closed
         self.sheet = ""
         self.grid: Grid | None = None
         self.reading: Reading | None = None
@@ -67,7 +68,9 @@ class ImportWizard(QWizard):
         data = dict(self.prepared.plan)
         if not self.preview_page.with_indicators():
             data["indicators"] = self.prepared.own_indicators()
-        return ImportPlan(data, into_plan_id=self.preview_page.into_plan_id())
+        return ImportPlan(
+            data, into_plan_id=self.preview_page.into_plan_id(), source=self.source_name
+        )
 
     def open_workbook(self, path: Path) -> str:
         """Opens `path` and finds its plan sheet; the message to show when it cannot."""
@@ -83,6 +86,7 @@ class ImportWizard(QWizard):
             source.close()
             return "Stopped: choose the workbook again to read it."
         self.source = source
+        self.source_name = path.name
         return ""
 
     def read_sheet(self, sheet: str) -> str:

@@ -5,7 +5,10 @@ edit, undo and redo; File ▸ Export change history… writes the plan's history
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -15,7 +18,10 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QFileDialog, QPlainTextEdit
 
 from asbdesk import who
+from asbdesk.gui import history_view
 from asbdesk.gui.main_window import MainWindow
+from asbdesk.gui.progress import Cancelled
+from asbdesk.history import node_history
 
 from .helpers import (
     GUI_MARKS,
@@ -97,7 +103,11 @@ def test_a_status_change_and_its_undo_show_in_the_change_history(welwyn, qtbot):
     assert history.toggle.text() == "Change history (1 change)"
     ((when, change),) = _rows(welwyn)
     assert when.endswith(f"\n{OFFICER}")
-    assert len(when.split("\n")[0]) == len("15/11/2019 14:05")
+    (made,) = node_history(welwyn.desk.reader, node_id(welwyn, row_at(welwyn, *SURVEYS)))
+    assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", when.split("\n")[0])
+    assert when.split("\n")[0] == made.at.replace(tzinfo=UTC).astimezone().strftime(
+        "%d/%m/%Y %H:%M"
+    )
     assert change == "Status: Red → Green\nReason: Surveys restarted in October\n(Change status)"
     spoken = history.table.item(0, 1).data(Qt.ItemDataRole.AccessibleTextRole)
     assert "Status changed from Red to Green, reason: Surveys restarted in October" in spoken
@@ -159,8 +169,16 @@ def test_export_change_history_writes_the_plans_history(welwyn, qtbot, tmp_path,
     ws = load_workbook(tmp_path / "welwyn history.xlsx").active
     assert ws is not None
     rows = list(ws.iter_rows(values_only=True))
-    assert rows[1][3:9] == ("a)", rows[1][4], "Status", "Red", "Green", "=Surveys restarted")
+    title = welwyn.desk.reader.execute(
+        "SELECT title FROM node WHERE id = ?", (node_id(welwyn, row_at(welwyn, *SURVEYS)),)
+    ).fetchone()[0]
+    assert rows[0][9] == "Command"
+    assert rows[1][3:9] == ("a)", title, "Status", "Red", "Green", "=Surveys restarted")
     assert ws.cell(row=2, column=9).data_type == "s"  # the reason is text, not a formula
+    when = ws.cell(row=2, column=1)  # a date Excel can sort and filter, shown as the UK writes it
+    assert isinstance(when.value, datetime) and when.number_format == "dd/mm/yyyy hh:mm"
+    (made,) = node_history(welwyn.desk.reader, node_id(welwyn, row_at(welwyn, *SURVEYS)))
+    assert when.value == made.local_at.replace(microsecond=0)  # to the second
     assert rows[2][5] == "Imported plan"  # the demo desk's plan, as it was made
     assert len(rows) == 3
     assert "Wrote 2 changes to" in welwyn.statusBar().currentMessage()
@@ -174,3 +192,110 @@ def test_export_change_history_writes_the_plans_history(welwyn, qtbot, tmp_path,
     with (tmp_path / "history.csv").open(encoding="utf-8-sig", newline="") as f:
         row, _made = csv.DictReader(f)
     assert (row["Who"], row["What"], row["Reason"]) == (OFFICER, "Status", "'=Surveys restarted")
+
+
+def test_export_change_history_can_be_cancelled(welwyn, qtbot, tmp_path, monkeypatch):
+    """A big plan's history takes seconds to write: it is written under a progress dialog
+    whose Cancel leaves no file behind."""
+    _pick(welwyn, *SURVEYS)
+    _change_status(welwyn, qtbot, "G", "Surveys restarted")
+    labels: list[str] = []
+
+    @contextmanager
+    def cancelling(_parent, label):
+        labels.append(label)
+
+        def report(done, total):
+            raise Cancelled
+
+        yield report
+
+    monkeypatch.setattr(history_view, "progress_dialog", cancelling)
+    out = tmp_path / "out"
+    out.mkdir()
+    monkeypatch.setattr(
+        QFileDialog,
+        "getSaveFileName",
+        staticmethod(lambda *_a: (str(out / "history.xlsx"), "Excel workbook (*.xlsx)")),
+    )
+    _menu(welwyn, "Export change &history…").trigger()
+    assert labels == ["Writing history.xlsx…"]
+    assert list(out.iterdir()) == []  # nor a .part file
+    assert welwyn.statusBar().currentMessage() == "Export cancelled: nothing was written."
+
+
+def _fitted(table) -> bool:
+    """Every row as tall as its wrapped text at the table's present width."""
+    return table.rowCount() > 0 and all(
+        table.rowHeight(r) >= table.sizeHintForRow(r) for r in range(table.rowCount())
+    )
+
+
+def test_the_history_rows_follow_the_width_of_the_panel(welwyn, qtbot):
+    """Narrowed (a smaller window, or 150 % scaling), the change text wraps onto more lines;
+    the rows grow with it rather than clip it."""
+    _pick(welwyn, *SURVEYS)
+    _open_history(welwyn, qtbot)
+    reason = "Surveys restarted in October after the new contractor was appointed; " * 3
+    _change_status(welwyn, qtbot, "G", reason.strip())
+    table = welwyn.editor.history.table
+    qtbot.waitUntil(lambda: _fitted(table))
+    before, wide = table.rowHeight(0), table.viewport().width()
+    welwyn.resize(900, 768)  # as narrow as the window goes
+    qtbot.waitUntil(lambda: table.viewport().width() < wide)
+    qtbot.waitUntil(lambda: _fitted(table))
+    assert table.rowHeight(0) > before
+
+
+def test_a_long_name_wraps_in_its_column_and_leaves_room_for_the_change(welwyn, qtbot):
+    who.set_current_user("Samantha Patel-Okonkwo (Community Safety Partnership Officer)")
+    _pick(welwyn, *SURVEYS)
+    _open_history(welwyn, qtbot)
+    _change_status(welwyn, qtbot, "G", "Surveys restarted")
+    table = welwyn.editor.history.table
+    width = table.viewport().width()
+    qtbot.waitUntil(lambda: table.columnWidth(0) <= width // 3)
+    assert table.columnWidth(1) >= width // 2
+    qtbot.waitUntil(lambda: _fitted(table))
+    assert table.rowHeight(0) >= 3 * table.fontMetrics().lineSpacing()  # the name wrapped
+
+
+def test_only_the_newest_500_changes_are_listed_and_the_note_says_so(welwyn, qtbot):
+    surveys = _pick(welwyn, *SURVEYS)
+    con = welwyn.desk.reader
+    con.executemany(
+        "INSERT INTO audit_entry (at, who, plan_id, node_id, node_ref, node_title, entity, "
+        "item, field, old, new, reason, action) VALUES "
+        "(?, ?, NULL, ?, 'a)', '', 'node', '', 'Outcome', ?, ?, NULL, 'Edit')",
+        [
+            (f"2019-11-{1 + i // 100:02d} 09:00:00", OFFICER, surveys, str(i), str(i + 1))
+            for i in range(501)
+        ],
+    )
+    con.commit()
+    welwyn.editor.history.show_node(surveys)
+    _open_history(welwyn, qtbot)
+    history = welwyn.editor.history
+    assert history.toggle.text() == "Change history (501 changes)"
+    assert history.table.rowCount() == 500
+    assert history.note.isVisible()
+    assert history.note.text() == (
+        "The newest 500 are listed; File ▸ Export change history… writes them all."
+    )
+    assert _rows(welwyn)[0][1] == "Outcome: 500 → 501\n(Edit)"  # the newest first
+
+
+def test_an_import_from_the_window_names_its_file(window, qtbot):
+    from PySide6.QtWidgets import QWizard
+
+    from asbdesk.history import desk_history
+
+    from .test_gui_import import DATA, _open_wizard
+
+    wizard = _open_wizard(window, qtbot, DATA / "welwyn-hatfield-2019.xlsx")
+    wizard.next()
+    wizard.button(QWizard.WizardButton.FinishButton).click()
+    qtbot.waitUntil(lambda: "Imported" in window.statusBar().currentMessage())
+    entry = desk_history(window.desk.reader)[0]
+    assert (entry.what, entry.action) == ("Imported plan", "Import from Excel")
+    assert entry.new is not None and entry.new.endswith(" from welwyn-hatfield-2019.xlsx")
