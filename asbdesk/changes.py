@@ -7,6 +7,7 @@ changes without loading the ORM.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 
 @dataclass(frozen=True)
@@ -51,11 +52,18 @@ class PlansChanged:
     plan_id: int | None = None
 
 
+FieldWork = Literal["indicators", "sessions", "risks"]
+
+
 @dataclass(frozen=True)
 class FieldWorkChanged:
-    """The plan's sessions, indicators or risks changed: their views reload."""
+    """The plan's sessions, indicators or risks changed: their views reload. `kind` says
+    which, so an undo can show the tab it happens on; `item_id` is the session (indicator,
+    risk) that changed, when there is one, for its view to select."""
 
     plan_id: int
+    kind: FieldWork
+    item_id: int | None = None
 
 
 Change = (

@@ -126,7 +126,7 @@ class AddIndicator:
                 s.add(ind)
                 s.flush()
                 self.indicator_id = ind.id
-        return [FieldWorkChanged(self.plan_id)]
+        return [FieldWorkChanged(self.plan_id, "indicators", self.indicator_id)]
 
     def undo(self, desk: Desk) -> list[Change]:
         assert self.indicator_id is not None
@@ -134,7 +134,7 @@ class AddIndicator:
             ind = _get(s, self.indicator_id)
             self._snapshot = _snapshot(ind)
             s.delete(ind)
-        return [FieldWorkChanged(self.plan_id)]
+        return [FieldWorkChanged(self.plan_id, "indicators", self.indicator_id)]
 
 
 @dataclass
@@ -149,13 +149,13 @@ class DeleteIndicator:
             ind = _get(s, self.indicator_id)
             self._snapshot = _snapshot(ind)
             s.delete(ind)
-        return [FieldWorkChanged(self.plan_id)]
+        return [FieldWorkChanged(self.plan_id, "indicators", self.indicator_id)]
 
     def undo(self, desk: Desk) -> list[Change]:
         assert self._snapshot is not None
         with desk.transaction() as s:
             _restore(s, self._snapshot)
-        return [FieldWorkChanged(self.plan_id)]
+        return [FieldWorkChanged(self.plan_id, "indicators", self.indicator_id)]
 
 
 @dataclass
@@ -174,7 +174,7 @@ class EditIndicator:
                 self._old = IndicatorFields(**{c: getattr(ind, c) for c in _FIELDS})
             for c in _FIELDS:
                 setattr(ind, c, getattr(self.fields, c))
-        return [FieldWorkChanged(self.plan_id)]
+        return [FieldWorkChanged(self.plan_id, "indicators", self.indicator_id)]
 
     def undo(self, desk: Desk) -> list[Change]:
         assert self._old is not None
@@ -182,7 +182,7 @@ class EditIndicator:
             ind = _get(s, self.indicator_id)
             for c in _FIELDS:
                 setattr(ind, c, getattr(self._old, c))
-        return [FieldWorkChanged(self.plan_id)]
+        return [FieldWorkChanged(self.plan_id, "indicators", self.indicator_id)]
 
 
 @dataclass
@@ -205,13 +205,13 @@ class SetIndicatorValue:
             if self._old is None:
                 self._old = _value_of(ind, self.fields.period)
             _set_value(s, ind, self.fields)
-        return [FieldWorkChanged(self.plan_id)]
+        return [FieldWorkChanged(self.plan_id, "indicators", self.indicator_id)]
 
     def undo(self, desk: Desk) -> list[Change]:
         assert self._old is not None
         with desk.transaction() as s:
             _set_value(s, _get(s, self.indicator_id), self._old)
-        return [FieldWorkChanged(self.plan_id)]
+        return [FieldWorkChanged(self.plan_id, "indicators", self.indicator_id)]
 
 
 def _value_of(ind: Indicator, period: str) -> ValueFields:

@@ -148,7 +148,7 @@ class AddRisk:
                 again = s.get(Risk, self.risk_id)
                 assert again is not None
                 again.deleted_at = None
-        return [FieldWorkChanged(self.plan_id)]
+        return [FieldWorkChanged(self.plan_id, "risks", self.risk_id)]
 
     def undo(self, desk: Desk) -> list[Change]:
         return _set_deleted(desk, self.plan_id, self.risk_id, deleted=True)
@@ -172,7 +172,7 @@ def _set_deleted(desk: Desk, plan_id: int, risk_id: int | None, *, deleted: bool
         risk = s.get(Risk, risk_id)
         assert risk is not None
         risk.deleted_at = utcnow() if deleted else None
-    return [FieldWorkChanged(plan_id)]
+    return [FieldWorkChanged(plan_id, "risks", risk_id)]
 
 
 @dataclass
@@ -191,7 +191,7 @@ class EditRisk:
                 self.fields = self.fields.checked()
                 self._old = _fields(s, risk)
             write(s, risk, self.fields)
-        return [FieldWorkChanged(self.plan_id)]
+        return [FieldWorkChanged(self.plan_id, "risks", self.risk_id)]
 
     def undo(self, desk: Desk) -> list[Change]:
         assert self._old is not None
@@ -199,7 +199,7 @@ class EditRisk:
             risk = s.get(Risk, self.risk_id)
             assert risk is not None
             write(s, risk, self._old)
-        return [FieldWorkChanged(self.plan_id)]
+        return [FieldWorkChanged(self.plan_id, "risks", self.risk_id)]
 
 
 # ---------------------------------------------------------------------------------------

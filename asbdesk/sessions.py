@@ -201,7 +201,7 @@ class LogSession:
     def do(self, desk: Desk) -> list[Change]:
         if self.session_id is not None:  # redo
             return _set_deleted(desk, self.plan_id, self.session_id, -self._taken)[0]
-        changes: list[Change] = [FieldWorkChanged(self.plan_id)]
+        changes: list[Change] = []
         with desk.transaction() as s:
             f = self.fields.checked()
             _check_milestone(s, self.plan_id, f.milestone_id)
@@ -211,7 +211,7 @@ class LogSession:
             write(s, record, f)
             self.fields, self.session_id = f, record.id
             _count(s, f.milestone_id, +1, changes)
-        return changes
+        return [FieldWorkChanged(self.plan_id, "sessions", self.session_id), *changes]
 
     def undo(self, desk: Desk) -> list[Change]:
         changes, self._taken = _set_deleted(desk, self.plan_id, self.session_id, None)
@@ -239,7 +239,7 @@ def _set_deleted(
 ) -> tuple[list[Change], int]:
     """Delete the session (`give_back` None: one is taken from its milestone's count) or
     restore it (adding `give_back` to the count); the changes, and what was added."""
-    changes: list[Change] = [FieldWorkChanged(plan_id)]
+    changes: list[Change] = [FieldWorkChanged(plan_id, "sessions", session_id)]
     deleted = give_back is None
     with desk.transaction() as s:
         record = s.get(FieldSession, session_id)
@@ -269,7 +269,7 @@ class EditSession:
         return self._apply(desk, self._old, "undo")
 
     def _apply(self, desk: Desk, f: SessionFields, direction: str) -> list[Change]:
-        changes: list[Change] = [FieldWorkChanged(self.plan_id)]
+        changes: list[Change] = [FieldWorkChanged(self.plan_id, "sessions", self.session_id)]
         with desk.transaction() as s:
             record = s.get(FieldSession, self.session_id)
             assert record is not None
@@ -427,6 +427,15 @@ def totals_by_quarter(rows: Iterable[SessionRow]) -> list[QuarterTotals]:
         q = Quarter.of(row.on)
         totals.setdefault(q, QuarterTotals(q.label, quarter=q)).add(row)
     return [totals[q] for q in sorted(totals)]
+
+
+def totals_by_place(rows: Iterable[SessionRow]) -> list[Totals]:
+    """The totals per place, the busiest first (then by name); a place typed in another
+    case is the same place, labelled as its newest session has it."""
+    totals: dict[str, Totals] = {}
+    for row in rows:
+        totals.setdefault(row.place.casefold(), Totals(row.place)).add(row)
+    return sorted(totals.values(), key=lambda t: (-t.sessions, t.label.casefold()))
 
 
 def grand_total(rows: Iterable[SessionRow]) -> Totals:

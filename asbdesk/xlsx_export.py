@@ -49,7 +49,7 @@ from asbdesk.outfile import output_path, written_whole
 from asbdesk.periods import format_date
 from asbdesk.plan_tree import PlanTree, TreeItem
 from asbdesk.rag import Status
-from asbdesk.sessions import KINDS, grand_total, read_sessions, totals_by_quarter
+from asbdesk.sessions import KINDS, grand_total, read_sessions, totals_by_place, totals_by_quarter
 from asbdesk.words import count, level_name
 
 ProgressFn = Callable[[int, int], None]  # (done, total); raising in it cancels the export
@@ -842,20 +842,25 @@ def _append_heading_row(ws: Any, texts: list[str]) -> None:
 
 
 def _write_sessions_sheet(wb: Workbook, con: sqlite3.Connection, plan_id: int) -> None:
-    """Field work in totals per quarter: sessions of each kind, contacts, the ASB
-    categories raised. Totals only: a session's notes and names stay in the desk."""
+    """Field work in totals per quarter, then per place (below, in the same columns):
+    sessions of each kind, contacts, the ASB categories raised. Totals only: a session's
+    notes and names stay in the desk."""
     rows = read_sessions(con, plan_id)
     if not rows:
         return
     kinds = [k for k in KINDS if any(r.kind == k for r in rows)]
     ws = wb.create_sheet("Sessions")
     head = ["Quarter", "Sessions", *(KINDS[k] for k in kinds), "Contacts", "ASB categories raised"]
-    for i, w in enumerate([14, 10, *[11] * len(kinds), 10, 80], 1):
+    for i, w in enumerate([28, 10, *[11] * len(kinds), 10, 80], 1):
         ws.column_dimensions[get_column_letter(i)].width = w
     ws.freeze_panes = "B2"
     _append_heading_row(ws, head)
     total = grand_total(rows)
-    for totals in [*totals_by_quarter(rows), total]:
+    for totals in [*totals_by_quarter(rows), total, None, *totals_by_place(rows)]:
+        if totals is None:  # a blank row, then the places' own heading
+            ws.append([])
+            _append_heading_row(ws, ["Place", *head[1:]])
+            continue
         line: list[Any] = [
             text_cell(ws, totals.label),
             totals.sessions,

@@ -22,8 +22,10 @@ from asbdesk.sessions import (
     SessionFields,
     SessionFilter,
     countable_milestones,
+    grand_total,
     places,
     read_sessions,
+    totals_by_place,
     totals_by_quarter,
 )
 from asbdesk.xlsx_export import ExportOptions, write_workbook
@@ -109,6 +111,28 @@ def test_totals_per_quarter_split_at_the_financial_year(demo_desk):
     assert totals[1].categories == {"Litter and rubbish": 1}
 
 
+def test_totals_per_place_take_a_place_in_any_case_as_one(demo_desk):
+    plan = plan_id(demo_desk, "Welwyn")  # no sessions of its own
+    for on, place, contacts in (
+        (date(2019, 10, 1), "Eastwood", 3),
+        (date(2019, 10, 8), "Stapleford", 5),
+        (date(2019, 10, 15), "stapleford", 2),
+        (date(2019, 10, 22), "Beeston", 9),
+    ):
+        LogSession(plan, drop_in(on, place, contacts=contacts)).do(demo_desk)
+    rows = read_sessions(demo_desk.reader, plan)
+    by_place = totals_by_place(rows)
+    # The busiest first, then by name; labelled as the newest session has the place.
+    assert [(t.label, t.sessions, t.contacts) for t in by_place] == [
+        ("stapleford", 2, 7),
+        ("Beeston", 1, 9),
+        ("Eastwood", 1, 3),
+    ]
+    whole = grand_total(rows)
+    assert sum(t.sessions for t in by_place) == whole.sessions == 4
+    assert sum(t.contacts for t in by_place) == whole.contacts == 19
+
+
 def test_the_list_filters_by_place_kind_period_and_officer(demo_desk):
     plan = plan_id(demo_desk, "Welwyn")  # no sessions of its own
     LogSession(plan, drop_in(date(2019, 10, 1), "Eastwood")).do(demo_desk)
@@ -165,12 +189,12 @@ def test_session_totals_go_into_the_excel_export(demo_desk, tmp_path):
     path = tmp_path / "w.xlsx"
     write_workbook(demo_desk, ExportOptions(plan, for_partners=False), path, today=TODAY)
     assert "Sessions" not in load_workbook(path).sheetnames  # none logged: no sheet
-    for on, kind, contacts, categories in (
-        (date(2019, 3, 31), "drop-in", 4, ("Noise",)),
-        (date(2019, 4, 1), "patrol", 7, ("Noise", "Begging")),
-        (date(2019, 4, 2), "drop-in", 2, ()),
+    for on, place, kind, contacts, categories in (
+        (date(2019, 3, 31), "Hatfield", "drop-in", 4, ("Noise",)),
+        (date(2019, 4, 1), "Welwyn Garden City", "patrol", 7, ("Noise", "Begging")),
+        (date(2019, 4, 2), "Hatfield", "drop-in", 2, ()),
     ):
-        fields = SessionFields(on, "Hatfield", kind, ("ASB Team",), ("HPFT",), contacts)
+        fields = SessionFields(on, place, kind, ("ASB Team",), ("HPFT",), contacts)
         LogSession(plan, replace(fields, categories=categories, notes="Mr X at no. 4")).do(
             demo_desk
         )
@@ -181,6 +205,10 @@ def test_session_totals_go_into_the_excel_export(demo_desk, tmp_path):
         ("Q4 2018/19", 1, 1, 0, 4, "Noise 1"),
         ("Q1 2019/20", 2, 1, 1, 9, "Begging 1, Noise 1"),
         ("Total", 3, 2, 1, 13, "Noise 2, Begging 1"),
+        (None, None, None, None, None, None),
+        ("Place", "Sessions", "Drop-in", "Patrol", "Contacts", "ASB categories raised"),
+        ("Hatfield", 2, 2, 0, 6, "Noise 1"),
+        ("Welwyn Garden City", 1, 0, 1, 7, "Begging 1, Noise 1"),
     ]
     # Totals only: what was said at a session stays in the desk.
     with zipfile.ZipFile(path) as z:

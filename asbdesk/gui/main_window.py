@@ -595,8 +595,24 @@ class MainWindow(QMainWindow):
     def _show_plan_of(self, changes: list[object]) -> bool:
         """Undo and redo reach every plan of the desk: when a change lands in a plan that
         is not on screen, show that plan with the changed node selected (or the plan alone,
-        for a plan-wide change such as a take-back), so nothing happens out of sight. True
+        for a plan-wide change such as a take-back), so nothing happens out of sight; and an
+        undo or redo of field work shows its tab (Indicators, Sessions or Risks). True
         when it switched plans."""
+        field_work = next((c for c in changes if isinstance(c, FieldWorkChanged)), None)
+        tabs = {
+            "indicators": (self.indicators, self.show_indicators),
+            "sessions": (self.sessions, self.show_sessions),
+            "risks": (self.risks, self.show_risks),
+        }
+        if (
+            field_work is not None
+            and self.ops.replaying
+            and tabs[field_work.kind][0] is not self.tabs.currentWidget()
+        ):
+            # An edit is made where it is seen (a session logged with Ctrl+L from the plan
+            # leaves the officer on the plan); an undo or redo may land out of sight, so its
+            # tab is shown, once the plan it belongs to is.
+            QTimer.singleShot(0, self, tabs[field_work.kind][1])
         for change in changes:
             if (
                 isinstance(change, (PlanChanged, FieldWorkChanged))

@@ -71,6 +71,7 @@ class Operations(QObject):
         self.desk = desk
         self.window = parent
         self.undo_stack = QUndoStack(self)
+        self.replaying = False  # True while an undo or redo reports its changes
 
     def run(self, command: Command) -> bool:
         """Do `command` now and make it undoable; False (with a message) when refused."""
@@ -117,7 +118,11 @@ class Operations(QObject):
             self.show_error(exc, "The undo history has been cleared; the desk is as shown.")
             QTimer.singleShot(0, self.undo_stack.clear)
             return
-        self.changed.emit(changes)
+        self.replaying = True
+        try:
+            self.changed.emit(changes)
+        finally:
+            self.replaying = False
         if isinstance(self.window, QMainWindow):  # what Ctrl+Z did, said where it is seen
             said = "Undone" if undo else "Redone"
             self.window.statusBar().showMessage(f"{said}: {command.label}", 8000)

@@ -4,6 +4,9 @@ it is next reviewed, and the plan's actions that mitigate it.
 
 `RiskError` from the domain's own check is shown in the dialog, and nothing is saved until
 the risk is sound.
+
+"Find an action" is a search-as-you-type box: Down steps from it into the actions it leaves
+shown, and Up from the first of them steps back to it.
 """
 
 from __future__ import annotations
@@ -12,7 +15,8 @@ import calendar
 from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -41,6 +45,38 @@ class PlanNode:
     id: int
     label: str  # "1.2 Create risk assessment"
     depth: int
+
+
+class _SearchKeys(QObject):
+    """Down from the search box to the first action shown; Up from the first shown back."""
+
+    def __init__(self, search: QLineEdit, actions: QListWidget) -> None:
+        super().__init__(search)
+        self.search, self.actions = search, actions
+        search.installEventFilter(self)
+        actions.installEventFilter(self)
+
+    def _shown(self) -> list[int]:
+        return [r for r in range(self.actions.count()) if not self.actions.item(r).isHidden()]
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+            return False
+        if event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            return False
+        shown = self._shown()
+        if watched is self.search and event.key() == Qt.Key.Key_Down and shown:
+            self.actions.setCurrentRow(shown[0])
+            self.actions.setFocus(Qt.FocusReason.OtherFocusReason)
+            return True
+        if (
+            watched is self.actions
+            and event.key() == Qt.Key.Key_Up
+            and (not shown or self.actions.currentRow() == shown[0])
+        ):
+            self.search.setFocus(Qt.FocusReason.OtherFocusReason)
+            return True
+        return False
 
 
 class RiskDialog(_CheckedFormDialog[RiskFields]):
@@ -111,6 +147,7 @@ class RiskDialog(_CheckedFormDialog[RiskFields]):
         self.likelihood_combo.currentIndexChanged.connect(self._show_score)
         self.no_review_check.toggled.connect(lambda on: self.review_edit.setEnabled(not on))
         self.actions_filter.textChanged.connect(self._filter_actions)
+        self._search_keys = _SearchKeys(self.actions_filter, self.actions_list)
         self.actions_list.itemChanged.connect(lambda _item: self._count_chosen())
         self._show_score()
         self._count_chosen()

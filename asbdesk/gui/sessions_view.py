@@ -4,8 +4,11 @@ the ASB categories raised) for what the filters keep, as a quarterly return asks
 
 Enter or a double click edits a session, Delete deletes it; both go on the undo stack.
 The tab reads the desk only while it is shown: a change or a plan switch made elsewhere
-marks it stale, and it reads again when it is next shown. `asbdesk.sessions` (which loads
-SQLAlchemy) is imported on first use, so the window opens without it.
+marks it stale, and it reads again when it is next shown. A session just logged (Ctrl+L
+from anywhere), edited or brought back by an undo is selected and scrolled to, then or
+when the tab is next shown, with the filters cleared if they would hide it.
+`asbdesk.sessions` (which loads SQLAlchemy) is imported on first use, so the window opens
+without it.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from asbdesk.changes import FieldWorkChanged
 from asbdesk.gui.operations import Operations
 from asbdesk.gui.session_tables import SessionsModel, fill_totals, period_choices
 from asbdesk.words import count
@@ -53,6 +57,7 @@ class SessionsView(QWidget):
         self.plan_id: int | None = None
         self._stale = True
         self._all: list[SessionRow] = []
+        self._to_select: int | None = None  # the session a change named, at the next read
         self._build()
         ops.changed.connect(self._on_changed)
 
@@ -194,7 +199,13 @@ class SessionsView(QWidget):
 
     def _on_changed(self, changes: list[object]) -> None:
         # Any change may touch what the list shows (a session, or a milestone's name).
-        del changes
+        for change in changes:
+            if (
+                isinstance(change, FieldWorkChanged)
+                and change.kind == "sessions"
+                and change.item_id is not None
+            ):
+                self._to_select = change.item_id  # a deleted one is not found: ignored
         self._stale = True
         if self.isVisible():
             self.reload()
@@ -255,9 +266,16 @@ class SessionsView(QWidget):
             self._apply_filters()
 
     def _apply_filters(self) -> None:
-        keep = self.current_id()
+        wanted, self._to_select = self._to_select, None
+        live = wanted is not None and any(r.id == wanted for r in self._all)
+        keep = wanted if live else self.current_id()
         where = self.current_filter()
         rows = [r for r in self._all if where.keeps(r)]
+        if live and not any(r.id == wanted for r in rows):
+            # The session the officer just saved is the one to see, whatever the filters.
+            self.clear_filters(apply=False)
+            where = self.current_filter()
+            rows = [r for r in self._all if where.keeps(r)]
         self.model.set_rows(rows)
         fill_totals(self.totals, rows)
         contacts = sum(r.contacts for r in rows)

@@ -28,7 +28,17 @@ from asbdesk.gui.risk_register import OVERDUE, REVIEW, RISK
 from asbdesk.gui.risks_view import RisksView
 from asbdesk.risks import RiskRow, read_risks
 
-from .helpers import BROXTOWE, GUI_MARKS, WELWYN, answering_dialog, focus, ok_button, show_plan
+from .helpers import (
+    BROXTOWE,
+    GUI_MARKS,
+    WELWYN,
+    answering_dialog,
+    focus,
+    ok_button,
+    redo_key,
+    show_plan,
+    undo_key,
+)
 
 pytestmark = GUI_MARKS
 
@@ -304,3 +314,67 @@ def test_ctrl_z_takes_back_a_new_risk_and_a_deleted_one(window, qtbot, demo_desk
 def test_the_heat_map_model_passes_the_model_tester(window, qtmodeltester):
     view = _risks_tab(window, BROXTOWE)
     qtmodeltester.check(view.heat_map.model, force_py=True)
+
+
+# -- the search box of the dialog --------------------------------------------------------------
+
+
+def test_down_from_the_search_box_goes_into_the_actions_and_up_comes_back(window, qtbot):
+    view = _risks_tab(window, BROXTOWE)
+    seen: list[str] = []
+
+    def answer(dialog: QDialog) -> None:
+        search = dialog.findChild(QLineEdit, "actionsFilter")
+        actions = dialog.findChild(QListWidget, "actionsList")
+        focus(qtbot, search)
+        qtbot.keyClicks(search, "promot")
+        shown = [r for r in range(actions.count()) if not actions.item(r).isHidden()]
+        assert len(shown) >= 2 and shown[0] > 0  # the first action shown is not the list's first
+        qtbot.keyClick(search, Qt.Key.Key_Down)
+        assert actions.hasFocus()
+        assert actions.currentRow() == shown[0]
+        qtbot.keyClick(actions, Qt.Key.Key_Down)  # within the list, Down is the list's own
+        assert actions.currentRow() == shown[1]
+        qtbot.keyClick(actions, Qt.Key.Key_Space)
+        seen.append(dialog.findChild(QLabel, "chosenLabel").text())
+        qtbot.keyClick(actions, Qt.Key.Key_Up)
+        assert actions.hasFocus() and actions.currentRow() == shown[0]
+        qtbot.keyClick(actions, Qt.Key.Key_Up)  # from the first shown, back to the box
+        assert search.hasFocus()
+        assert search.text() == "promot"
+        qtbot.keyClick(search, Qt.Key.Key_Up)  # nothing above the box: it stays
+        assert search.hasFocus()
+        dialog.reject()
+
+    with answering_dialog(answer):
+        view.add_button.click()
+    assert seen == ["1 action chosen"]
+
+
+# -- undo shows the tab the change is on -------------------------------------------------------
+
+
+def test_undo_and_redo_of_a_risk_or_an_indicator_show_its_tab(window, qtbot):
+    from asbdesk.indicator_edits import DeleteIndicator
+    from asbdesk.risks import AddRisk, RiskFields
+
+    show_plan(window, BROXTOWE)
+    plan = window.current_plan_id()
+    assert window.ops.run(AddRisk(plan, RiskFields(TURNOVER + " (again)", 2, 2, "", None)))
+    (indicator,) = window.desk.reader.execute(
+        "SELECT id FROM indicator WHERE plan_id = ? ORDER BY id LIMIT 1", (plan,)
+    ).fetchone()
+    assert window.ops.run(DeleteIndicator(plan, indicator))
+
+    for tab, said in (
+        (window.indicators, "Undone: Delete indicator"),
+        (window.risks, "Undone: Add risk"),
+    ):
+        window.show_tree()
+        undo_key(window, qtbot)
+        qtbot.waitUntil(lambda tab=tab: window.tabs.currentWidget() is tab)
+        assert window.statusBar().currentMessage() == said
+    window.show_tree()
+    redo_key(window, qtbot)
+    qtbot.waitUntil(lambda: window.tabs.currentWidget() is window.risks)
+    assert window.statusBar().currentMessage() == "Redone: Add risk"

@@ -11,7 +11,7 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QColor, QImage, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
@@ -34,6 +34,7 @@ from .helpers import (
     WELWYN,
     cell,
     focus,
+    redo_key,
     row_at,
     show_plan,
     undo_key,
@@ -540,3 +541,115 @@ def test_a_session_whose_milestone_went_keeps_it_until_the_officer_chooses(windo
     form.save_button.click()
     qtbot.waitUntil(lambda: not form.isVisible())
     assert _list(view)[0][5] == "4" and _list(view)[0][7] == ""
+
+
+# -- the session just saved is the one seen ---------------------------------------------------
+
+
+def _shown_current(view: SessionsView, day: str, place: str) -> None:
+    """The tab's current row is that session, selected and scrolled into view."""
+    index = view.table.currentIndex()
+    assert index.isValid()
+    shown = _list(view)[index.row()]
+    assert (shown[0], shown[2]) == (day, place)
+    assert view.table.selectionModel().isRowSelected(index.row())
+    viewport = view.table.viewport().rect()
+    assert viewport.contains(view.table.visualRect(index).center()), "not scrolled to"
+
+
+@POPUP_OFFSCREEN
+def test_a_session_just_logged_or_edited_is_selected_and_scrolled_to(window, qtbot):
+    show_plan(window, BROXTOWE)
+    for day in range(1, 29):  # more than the tab shows at once
+        _log(window, date(2019, 10, day), "Eastwood", contacts=1)
+    view = _show_tab(window, qtbot)
+    view.select(view.model.rows[0].id)  # the newest, at the top
+
+    # Ctrl+L on the tab: an old session goes to the foot of the list, and is shown there.
+    form = _open_form(window, qtbot, where=view.table)
+    form.date_edit.setDate(QDate(2017, 5, 3))
+    form.place_combo.setEditText("Chilwell Olympia")
+    form.save_button.click()
+    qtbot.waitUntil(lambda: not form.isVisible())
+    _shown_current(view, "03/05/2017", "Chilwell Olympia")
+
+    # Ctrl+L from the plan, with the tab filtered to Eastwood: the officer stays on the
+    # plan; the tab, when next shown, shows the new session, the filter cleared for it.
+    _choose(view.place_filter, "Eastwood")
+    view.select(view.model.rows[0].id)
+    window.show_tree()
+    form = _open_form(window, qtbot)
+    form.date_edit.setDate(QDate(2017, 6, 1))
+    form.place_combo.setEditText("Bramcote")
+    form.save_button.click()
+    qtbot.waitUntil(lambda: not form.isVisible())
+    QApplication.processEvents()
+    assert window.tabs.currentWidget() is window.splitter
+    window.activateWindow()  # (the offscreen platform does not give it back by itself)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    view = _show_tab(window, qtbot)
+    assert view.place_filter.currentText() == "Any place"
+    _shown_current(view, "01/06/2017", "Bramcote")
+
+    # Edited from the top of the list to a date that moves it to the foot: followed there.
+    newest = view.model.rows[0]
+    view.select(newest.id)
+    view.table.scrollToTop()
+    focus(qtbot, view.table)
+    _key(qtbot, Qt.Key.Key_Return)
+    form = _shown_form(window, qtbot)
+    form.date_edit.setDate(QDate(2016, 9, 9))
+    form.save_button.click()
+    qtbot.waitUntil(lambda: not form.isVisible())
+    _shown_current(view, "09/09/2016", newest.place)
+
+
+def test_undo_and_redo_of_a_session_show_the_sessions_tab(window, qtbot):
+    show_plan(window, BROXTOWE)
+    _log(window, date(2019, 11, 12), "Chilwell Olympia")
+    QApplication.processEvents()
+    assert window.tabs.currentWidget() is window.splitter  # an edit leaves the plan shown
+
+    undo_key(window, qtbot)
+    qtbot.waitUntil(lambda: window.tabs.currentWidget() is window.sessions)
+    assert window.statusBar().currentMessage() == "Undone: Log session"
+    assert "Chilwell Olympia" not in [row[2] for row in _list(window.sessions)]
+
+    window.show_tree()
+    redo_key(window, qtbot)
+    qtbot.waitUntil(lambda: window.tabs.currentWidget() is window.sessions)
+    assert window.statusBar().currentMessage() == "Redone: Log session"
+    _shown_current(window.sessions, "12/11/2019", "Chilwell Olympia")
+
+
+def _strong(image: QImage, points: list[tuple[int, int]], base: QColor) -> int:
+    """How many of the points (in the widget's pixels) stand out from the background."""
+    ratio = image.devicePixelRatio()
+    out = 0
+    for x, y in points:
+        c = image.pixelColor(int(x * ratio), int(y * ratio))
+        pairs = ((c.red(), base.red()), (c.green(), base.green()), (c.blue(), base.blue()))
+        out += sum((a - b) ** 2 for a, b in pairs) ** 0.5 > 120
+    return out
+
+
+def test_the_category_under_the_keyboard_is_outlined_where_it_is_seen(window, qtbot):
+    """The categories are tick boxes, never selected: while the list has the focus, the
+    one Space would tick is outlined strongly enough to find at a glance."""
+    form = _open_form(window, qtbot)
+    tree = form.categories
+    item = form._category_items()[2]
+    tree.setCurrentItem(item)
+    focus(qtbot, tree)
+    rect = tree.visualItemRect(item)
+    # Beyond the words, where nothing but an outline is drawn: the row's top and foot.
+    start = rect.left() + tree.fontMetrics().horizontalAdvance(item.text(0)) + 40
+    edges = [
+        (x, y) for x in range(start, rect.right() - 4) for y in (rect.top() + 1, rect.bottom() - 1)
+    ]
+    base = tree.palette().color(QPalette.ColorRole.Base)
+    assert _strong(tree.viewport().grab().toImage(), edges, base) >= 0.9 * len(edges)
+
+    focus(qtbot, form.notes_edit)  # not while the focus is elsewhere
+    assert _strong(tree.viewport().grab().toImage(), edges, base) == 0
+    form.reject()
