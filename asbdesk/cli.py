@@ -24,6 +24,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from asbdesk import __version__
 from asbdesk.desk import (
@@ -233,19 +234,37 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def find_node(desk: Desk, plan_id: int, ref: str) -> int:
-    """The node of the plan with this ref; one deleted since is found too (its history is
-    kept), when no live one has it."""
+    """The node of the plan with this ref. Refs such as "b)" repeat under each parent, so
+    the refs above it may lead, "1.4 b)" (or "1.4/b)"). One deleted since is found too (its
+    history is kept), when no live one has it."""
+    wanted = ref.replace("/", " ").split()
     rows = desk.reader.execute(
-        "SELECT id, title, deleted_at FROM node WHERE plan_id = ? AND ref = ? "
+        "SELECT id, parent_id, ref, title, deleted_at FROM node WHERE plan_id = ? "
         "ORDER BY deleted_at IS NOT NULL, id",
-        (plan_id, ref.strip()),
+        (plan_id,),
     ).fetchall()
-    live = [r for r in rows if r[2] is None] or rows
+    by_id = {r[0]: r for r in rows}
+
+    def path(row: tuple[Any, ...]) -> list[str]:
+        refs: list[str] = []
+        at: tuple[Any, ...] | None = row
+        while at is not None:
+            refs.insert(0, str(at[2] or ""))
+            at = by_id.get(at[1])
+        return refs
+
+    exact = [r for r in rows if r[2] == ref.strip()]
+    found = exact or [r for r in rows if wanted and path(r)[-len(wanted) :] == wanted]
+    live = [r for r in found if r[4] is None] or found
     if not live:
         raise DeskError(f"No item of the plan has the ref '{ref}'.")
     if len(live) > 1:
-        titles = "; ".join(f"'{t}'" for _i, t, _d in live)
-        raise DeskError(f"{len(live)} items have the ref '{ref}' ({titles}); renumber the refs.")
+        shown = "; ".join(f"'{' '.join(path(r))}' {r[3]}" for r in live[:6])
+        more = f" and {len(live) - 6} more" if len(live) > 6 else ""
+        raise DeskError(
+            f"{len(live)} items have the ref '{ref}' ({shown}{more}). Give the refs above "
+            f"it too, as in '{' '.join(path(live[0]))}'."
+        )
     return int(live[0][0])
 
 
@@ -325,7 +344,11 @@ def command_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("history", help="the audit trail of changes, as CSV or Excel")
     p.add_argument("desk")
     p.add_argument("--plan", help="only this plan, by its title or any unique part of it")
-    p.add_argument("--node", help="only the item with this ref (1.3, b) …) of the plan")
+    p.add_argument(
+        "--node",
+        help="only the item with this ref of the plan (1.3; with the refs above "
+        "it where refs repeat: '1.4 b)')",
+    )
     p.add_argument("-o", "--output", required=True, help="the file to write: FILE.csv or FILE.xlsx")
     p.set_defaults(func=cmd_history)
     p = sub.add_parser("demo", help="write the demo desk to a new file")

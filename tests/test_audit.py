@@ -559,7 +559,13 @@ def test_cli_writes_one_items_history_as_xlsx(demo_desk, tmp_path, capsys):
     args = ["history", str(demo_desk.path), "--plan", "welwyn", "--node", "a)", "-o", str(out)]
     # "a)" is the ref of several actions (1.1 a), 1.2 a) …): the command says so.
     assert main(args) == 1
-    assert "items have the ref 'a)'" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "items have the ref 'a)'" in err and "Give the refs above it too" in err
+    args[5] = "1.1 a)"  # the refs above it tell them apart
+    assert main(args) == 0, capsys.readouterr().err
+    assert [r[5] for r in list(load_workbook(out).active.iter_rows(values_only=True))[1:]] == [
+        "Title"
+    ]
     run(demo_desk, EditNode(action, {"ref": "1.1a"}))
     args[5] = "1.1a"
     assert main(args) == 0, capsys.readouterr().err
