@@ -8,7 +8,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import date
 
-from asbdesk.periods import FinancialYear, PeriodError, Quarter, parse_period
+from asbdesk.periods import MONTHS, FinancialYear, PeriodError, Quarter, parse_period
 
 
 @dataclass(frozen=True)
@@ -78,26 +78,6 @@ def _period_order(label: str) -> tuple[int, date, int, str]:
 
 # "Q1–Q2", "Qtrs 1&2", "Quarters 1 to 3": the quarters named after the first Q word.
 _QUARTERS = re.compile(r"\bq(?:tr|uarter)?s?\s*(?P<rest>[1-4].*)$", re.I)
-_MONTH_WORDS = {
-    name.lower(): number
-    for number, name in enumerate(
-        (
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ),
-        start=1,
-    )
-}
 
 
 def covered_until(period: str, partial: str | None = None) -> date | None:
@@ -114,7 +94,8 @@ def covered_until(period: str, partial: str | None = None) -> date | None:
     quarters = _QUARTERS.search(partial)
     if quarters is not None and isinstance(whole, FinancialYear):
         return Quarter(whole, max(int(n) for n in re.findall(r"[1-4]", quarters["rest"]))).end
-    months = [_MONTH_WORDS[w] for w in re.findall(r"[a-z]+", partial.lower()) if w in _MONTH_WORDS]
+    words = re.findall(r"[a-z]+", partial.lower())
+    months = [MONTHS[w] for w in words if w in MONTHS]
     if months:
         # The month's last day within the period: a financial year's March is next year's.
         day = whole.start

@@ -52,7 +52,7 @@ _MONTH_NAMES = (
     "November",
     "December",
 )
-_MONTHS: dict[str, int] = {
+MONTHS: dict[str, int] = {  # a month's name or its usual short form, to its number
     **{name.lower(): number for number, name in enumerate(_MONTH_NAMES, start=1)},
     **{name[:3].lower(): number for number, name in enumerate(_MONTH_NAMES, start=1)},
     # Many officers abbreviate September this way; no other four-letter form is common.
@@ -334,7 +334,7 @@ def parse_target_date(text: str) -> date:
 
     match = _DAY_MONTH_YEAR_RE.fullmatch(tidy)
     if match is not None:
-        month = _MONTHS.get(match["month"].lower())
+        month = MONTHS.get(match["month"].lower())
         year_text = match["year"]
         if month is None or len(year_text) not in (2, 4):
             raise _not_understood(shown)
@@ -342,7 +342,7 @@ def parse_target_date(text: str) -> date:
 
     match = _MONTH_YEAR_RE.fullmatch(tidy)
     if match is not None:
-        month = _MONTHS.get(match["month"].lower())
+        month = MONTHS.get(match["month"].lower())
         year_text = match["year"]
         if month is None:
             raise _not_understood(shown)
