@@ -232,6 +232,9 @@ class DeskWatch(QObject):
             return
         self.lock_timer.stop()
         self.backup_timer.stop()
+        if self.desk.lock is not None:  # nobody is to edit it now, this window included
+            self.desk.lock.release()
+            self.desk.lock = None
         damaged = DeskDamagedError(self.desk.path, problem)
         self.desk.read_only_reason = str(damaged)
         make_read_only(self.window, str(damaged), can_retry=False)

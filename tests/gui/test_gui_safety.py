@@ -287,6 +287,9 @@ def test_a_big_desk_is_checked_after_the_window_opens_and_a_damaged_one_turns_re
     assert "is damaged" in window.read_only_bar.label.text()
     assert not any(a.isEnabled() for a in window._write_actions)
     assert backups.list_backups(path) == []  # a damaged desk is never backed up
+    from asbdesk.lock import lock_path
+
+    assert not lock_path(path).exists()  # nor held for editing
 
 
 def test_a_big_desk_damaged_where_the_window_reads_is_closed_and_a_backup_offered(
