@@ -107,12 +107,14 @@ def _process_alive(pid: int) -> bool:
 
 def is_stale(path: Path, holder: Holder, now: float | None = None) -> bool:
     """True when the lock's holder is gone: its process has ended on this computer, or it
-    has not refreshed the lock for STALE_AFTER_S."""
+    has not refreshed the lock for STALE_AFTER_S. A lock that cannot be read as one (its
+    program stopped while writing it, which takes a moment) is stale after a minute."""
     try:
         touched = path.stat().st_mtime
     except FileNotFoundError:
         return True
-    if (now if now is not None else time.time()) - touched > STALE_AFTER_S:
+    age = (now if now is not None else time.time()) - touched
+    if age > STALE_AFTER_S or (holder is _UNKNOWN and age > 60):
         return True
     return holder.host == socket.gethostname() and not _process_alive(holder.pid)
 

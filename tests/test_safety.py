@@ -547,3 +547,14 @@ def test_the_command_line_refuses_to_write_to_a_desk_in_use_and_says_what_to_do(
         assert main(["info", str(path)]) == 0  # reading is always fine
     finally:
         writer.close()
+
+
+def test_a_lock_left_half_written_is_cleared_after_a_minute(desk: Desk) -> None:
+    path = desk.path
+    desk.close()
+    lock_path(path).write_bytes(b"")  # its program stopped between making and writing it
+    with pytest.raises(DeskInUseError, match="someone on an unknown computer"):
+        open_desk(path, lock=True)  # it might be being written this moment
+    past = time.time() - 61
+    os.utime(lock_path(path), (past, past))
+    open_desk(path, lock=True).close()
