@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import html
 import sqlite3
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QThread, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -157,17 +158,29 @@ def lock_editor(editor: QWidget) -> None:
             w.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
 
 
-class _IntegrityCheck(QThread):
-    """SQLite's quick_check of a big desk, on its own connection, off the window's thread."""
+class _IntegrityCheck(QObject):
+    """SQLite's quick_check of a big desk, on its own connection, in a thread of its own.
 
-    found = Signal(object)  # str | None: what is wrong, or None
+    A daemon thread rather than a QThread: a QThread still running when the program ends
+    aborts it, and the check only reads, so it may simply be left behind.
+    """
+
+    found = Signal(object)  # str | None: what is wrong, or None; in the window's thread
 
     def __init__(self, uri: str, parent: QObject) -> None:
         super().__init__(parent)
         self.uri = uri
+        self.worker = threading.Thread(target=self._run, name="asbdesk-check", daemon=True)
 
-    def run(self) -> None:
-        self.found.emit(integrity_problem(self.uri))
+    def start(self) -> None:
+        self.worker.start()
+
+    def _run(self) -> None:
+        problem = integrity_problem(self.uri)
+        try:
+            self.found.emit(problem)  # queued to the window's thread
+        except RuntimeError:
+            pass  # the window has gone meanwhile: nobody to tell
 
 
 class DeskWatch(QObject):
@@ -243,13 +256,12 @@ class DeskWatch(QObject):
             self.window.open_desk_requested.emit(restored)
 
     def stop(self) -> None:
-        """Before the window goes (its desk is closed next): no timer fires again, and a
-        running check is let finish (it only reads)."""
+        """Before the window goes (its desk is closed next): no timer fires again, and no
+        check still running reports back."""
         for timer in (self.lock_timer, self.backup_timer, self.follow_timer):
             timer.stop()
         if self.check is not None:
-            self.check.found.disconnect(self._checked)
-            self.check.wait()
+            self.check.found.disconnect(self._checked)  # it only reads: left to finish
             self.check = None
 
     def back_up(self) -> None:
