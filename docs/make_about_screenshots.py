@@ -9,22 +9,16 @@ writes about.png and about-licences.png (with -150 before .png at 150 %).
 
 from __future__ import annotations
 
-import os
 import sys
-from pathlib import Path
 
-from PySide6.QtWidgets import QApplication
+from make_screenshots import start  # beside this script
 
 from asbdesk import __version__, settings
 from asbdesk.gui.about_dialog import LIBRARIES, AboutDialog
 
 
 def main() -> int:
-    out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")
-    out.mkdir(parents=True, exist_ok=True)
-    app = QApplication.instance() or QApplication(sys.argv)
-    scale = os.environ.get("QT_SCALE_FACTOR", "1")
-    suffix = "" if scale in ("1", "1.0") else f"-{int(float(scale) * 100)}"
+    out, app, suffix = start()
     dialog = AboutDialog(settings.data_dir() / "demo.asbdesk", __version__)
     dialog.show()
     for tab, name in ((0, "about"), (1, "about-licences")):

@@ -20,7 +20,7 @@ import tempfile
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication
+from make_screenshots import start  # beside this script
 
 from asbdesk.demo import write_demo
 from asbdesk.gui.main_window import MainWindow
@@ -31,11 +31,7 @@ TODAY = date(2019, 11, 15)
 
 
 def main() -> int:
-    out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")
-    out.mkdir(parents=True, exist_ok=True)
-    app = QApplication.instance() or QApplication(sys.argv)
-    scale = os.environ.get("QT_SCALE_FACTOR", "1")
-    suffix = "" if scale in ("1", "1.0") else f"-{int(float(scale) * 100)}"
+    out, app, suffix = start()
     with tempfile.TemporaryDirectory() as tmp:
         desk = write_demo(Path(tmp) / "demo.asbdesk", today=TODAY)
         window = MainWindow(desk, today=TODAY)
@@ -98,9 +94,9 @@ def _date_back(window: MainWindow, after: int) -> None:
     moments = [
         r[0] for r in con.execute("SELECT DISTINCT at FROM audit_entry WHERE id > ?", (after,))
     ]
-    start = datetime(2019, 11, 5, 9, 40)
+    first = datetime(2019, 11, 5, 9, 40)
     for i, at in enumerate(sorted(moments)):
-        when = start + timedelta(days=2 * i, minutes=37 * i)
+        when = first + timedelta(days=2 * i, minutes=37 * i)
         con.execute("UPDATE audit_entry SET at = ? WHERE at = ?", (when.isoformat(" "), at))
 
 

@@ -27,12 +27,21 @@ from asbdesk.demo import write_demo
 from asbdesk.gui.main_window import MainWindow
 
 
-def main() -> int:
+def start() -> tuple[Path, QApplication, str]:
+    """What every screenshot script begins with: the folder to write to (the first
+    argument, else docs/screenshots), the application, and the file names' suffix for
+    the scale ("" at 100 %, "-150" at 150 %)."""
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
     scale = os.environ.get("QT_SCALE_FACTOR", "1")
     suffix = "" if scale in ("1", "1.0") else f"-{int(float(scale) * 100)}"
+    return out, app, suffix
+
+
+def main() -> int:
+    out, app, suffix = start()
     with tempfile.TemporaryDirectory() as tmp:
         # On the day the window shows, so the demo register has a review overdue.
         desk = write_demo(Path(tmp) / "demo.asbdesk", today=date(2019, 11, 15))
