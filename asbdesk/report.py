@@ -894,13 +894,18 @@ def _sessions(
     desk: Desk, options: ReportOptions, width: float, styles: dict[str, ParagraphStyle]
 ) -> list[Any]:
     """Field work per quarter: sessions of each kind, contacts, ASB categories raised
-    (an officer's own sessions when the report is for one officer)."""
-    rows = read_sessions(desk.reader, options.plan_id, SessionFilter(officer=options.officer))
+    (an officer's own sessions, or those a partner was at, when the report is for one)."""
+    chosen = SessionFilter(officer=options.officer, partner=options.partner)
+    rows = read_sessions(desk.reader, options.plan_id, chosen)
     if not rows:
-        return _nothing("Field work", "No sessions have been logged for this plan.", styles)
+        none = "No sessions have been logged for this plan"
+        if options.officer or options.partner:
+            none += " by this officer" if options.officer else " with this partner present"
+        return _nothing("Field work", f"{none}.", styles)
     out: list[Any] = [PageBreakIfNotEmpty(), _p("Field work", styles["h1"])]
     first = min(r.on for r in rows)
     who = f" by {options.officer}" if options.officer else ""
+    who += f" with {options.partner} present" if options.partner else ""
     out.append(
         _p(
             f"{count(len(rows), 'session')}{who} since {format_date(first)}, with"

@@ -333,6 +333,7 @@ class SessionFilter:
     officer: str = ""
     start: date | None = None
     end: date | None = None
+    partner: str = ""  # sessions the partner was present at
 
     def keeps(self, row: SessionRow) -> bool:
         return (
@@ -340,6 +341,9 @@ class SessionFilter:
             and (not self.kind or row.kind == self.kind)
             and (
                 not self.officer or self.officer.casefold() in (o.casefold() for o in row.officers)
+            )
+            and (
+                not self.partner or self.partner.casefold() in (p.casefold() for p in row.partners)
             )
             and (self.start is None or row.on >= self.start)
             and (self.end is None or row.on <= self.end)

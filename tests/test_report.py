@@ -17,7 +17,7 @@ from asbdesk.periods import Quarter
 from asbdesk.rag import Status
 from asbdesk.report import ReportError, ReportOptions, reporting_period, write_report
 from asbdesk.risks import SEVERITY_WORDS, AddRisk, RiskFields, band, heat_map, read_risks
-from asbdesk.sessions import LogSession, SessionFields
+from asbdesk.sessions import LogSession, SessionFields, read_sessions
 
 
 def text_of(path) -> str:
@@ -381,3 +381,23 @@ def test_overdue_and_due_next_quarter_are_as_at_the_end_of_the_period(demo_desk,
     text = flat(text_of(result.path))
     assert "Overdue at 31/12/2019" in text and "Due next quarter (Q4 2019/20)" in text
     assert "Printed 29/11/2026" in text
+
+
+def test_field_work_for_a_partner_counts_the_sessions_they_were_at(demo_desk, tmp_path):
+    plan = plan_id(demo_desk, "Broxtowe")
+    police = [
+        r for r in read_sessions(demo_desk.reader, plan) if "Nottinghamshire Police" in r.partners
+    ]
+    assert 0 < len(police) < 23
+    result = write_report(
+        demo_desk,
+        ReportOptions(plan, sections=("sessions",), partner="Nottinghamshire Police"),
+        tmp_path / "p.pdf",
+        today=TODAY,
+    )
+    text = flat(text_of(result.path))
+    assert (
+        f"Field work {len(police)} sessions with Nottinghamshire Police present since "
+        f"{min(r.on for r in police):%d/%m/%Y}, with {sum(r.contacts for r in police)} "
+        "contacts." in text
+    )
