@@ -33,10 +33,10 @@ from asbdesk import settings
 from asbdesk.desk import Desk
 from asbdesk.gui.operations import user_errors, user_message
 from asbdesk.gui.plan_choices import (
+    add_people,
     add_top_levels,
     fit_combo,
     last_folder,
-    named_people,
     rows_chosen,
     safe_file_name,
     status_checks,
@@ -175,10 +175,7 @@ class ExportDialog(QDialog):
         top = top_of(tree.by_id.get(selected)) if selected is not None else None
         if top is not None:
             self.node_combo.setCurrentIndex(max(self.node_combo.findData(top.id), 0))
-        partners, officers = named_people(tree)
-        for combo, names in ((self.partner_combo, partners), (self.officer_combo, officers)):
-            for name in names:
-                combo.addItem(name, name)
+        add_people(tree, self.partner_combo, self.officer_combo)
         for radio, combo in self._scopes():
             fit_combo(combo)
             if combo.count() == 0:

@@ -63,15 +63,17 @@ def add_top_levels(combo: QComboBox, tree: PlanTree) -> None:
         combo.setItemData(combo.count() - 1, text, Qt.ItemDataRole.ToolTipRole)
 
 
-def named_people(tree: PlanTree) -> tuple[list[str], list[str]]:
+def add_people(tree: PlanTree, partner_combo: QComboBox, officer_combo: QComboBox) -> None:
     """The partners the plan names, and the officers and teams that lead its actions, each
-    sorted as a person reads a list."""
+    sorted as a person reads a list, added to their boxes (each name its own data)."""
     partners: set[str] = set()
     officers: set[str] = set()
     for item in tree.walk():
         partners.update(item.partners)
         officers.update(n for n in (*item.officers, item.department) if n)
-    return sorted(partners, key=str.casefold), sorted(officers, key=str.casefold)
+    for combo, names in ((partner_combo, partners), (officer_combo, officers)):
+        for name in sorted(names, key=str.casefold):
+            combo.addItem(name, name)
 
 
 def fit_combo(combo: QComboBox, chars: int = 24) -> None:

@@ -33,9 +33,9 @@ from PySide6.QtWidgets import (
 
 from asbdesk.desk import Desk
 from asbdesk.gui.plan_choices import (
+    add_people,
     add_top_levels,
     fit_combo,
-    named_people,
     rows_chosen,
     safe_file_name,
     status_checks,
@@ -205,10 +205,7 @@ class ReportDialog(QDialog):
         self.partner_combo.addItem("Any partner", None)
         if self.tree is not None:
             add_top_levels(self.node_combo, self.tree)
-            partners, officers = named_people(self.tree)
-            for combo, names in ((self.partner_combo, partners), (self.officer_combo, officers)):
-                for name in names:
-                    combo.addItem(name, name)
+            add_people(self.tree, self.partner_combo, self.officer_combo)
         for combo in combos:
             combo.blockSignals(False)
         self._recount()
