@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import re
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -115,23 +116,25 @@ def plan_counts(path: Path) -> tuple[PlanCount, ...] | None:
     return tuple(PlanCount(str(title), int(n)) for title, n in rows)
 
 
-def list_backups(desk_path: Path) -> list[Backup]:
-    """The desk's backups, newest first, each with its plans (or None when unreadable)."""
-    out = []
+def _read_backups(desk_path: Path) -> Iterator[Backup]:
+    """The desk's backups, newest first, each read (and checked) as it is reached."""
     for at, p in _files(desk_path):
         try:
             size = p.stat().st_size
         except OSError:
             continue
-        out.append(Backup(p, at, size, plan_counts(p)))
-    return out
+        yield Backup(p, at, size, plan_counts(p))
+
+
+def list_backups(desk_path: Path) -> list[Backup]:
+    """The desk's backups, newest first, each with its plans (or None when unreadable)."""
+    return list(_read_backups(desk_path))
 
 
 def latest_good(desk_path: Path) -> Backup | None:
-    for backup in list_backups(desk_path):
-        if backup.good:
-            return backup
-    return None
+    """The newest backup that reads as sound; older ones are not read (each is checked
+    whole, which takes a while for a big desk)."""
+    return next((b for b in _read_backups(desk_path) if b.good), None)
 
 
 def back_up_if_due(desk: Desk, now: datetime | None = None) -> Path | None:

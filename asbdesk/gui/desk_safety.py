@@ -446,7 +446,11 @@ class RestoreDialog(QDialog):
         self.resize(720, 380)
 
     def fill(self) -> None:
+        """Reads the backups (each is checked whole) and shows them."""
         self.backups = backups.list_backups(self.desk_path)
+        self._show()
+
+    def _show(self) -> None:
         self.table.setRowCount(len(self.backups))
         going = set(backups.to_prune(self.desk_path))
         for row, b in enumerate(self.backups):
@@ -472,7 +476,7 @@ class RestoreDialog(QDialog):
         box turned down too far by mistake loses nothing)."""
         backups.set_keep_days(days)
         row = self.table.currentRow()
-        self.fill()
+        self._show()  # the same backups, marked anew: nothing is read again
         self.table.selectRow(max(row, 0))
         self.days.setFocus()
 
