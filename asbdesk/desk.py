@@ -325,11 +325,12 @@ def open_desk(
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise DeskError(f"A desk cannot be made in {path.parent}: {exc.strerror}.") from exc
-        if not _can_write(path):
-            raise DeskError(f"A desk cannot be made in {path.parent}: it is read-only.")
+    writable = _can_write(path)
+    if not writable and not path.exists():
+        raise DeskError(f"A desk cannot be made in {path.parent}: it is read-only.")
     if check is None:
         check = not path.exists() or path.stat().st_size <= CHECK_AT_OPEN_MAX_BYTES
-    reason = None if _can_write(path) else _read_only_media(path)
+    reason = None if writable else _read_only_media(path)
     if reason is not None or read_only:
         return _open_read_only(path, reason or "it is open read-only.", check)
     holder: DeskLock | None = None
