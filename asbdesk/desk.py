@@ -38,6 +38,12 @@ KNOWN_REVISIONS = ("0001", "0002", "0003", "0004")
 SCHEMA_HEAD = KNOWN_REVISIONS[-1]
 
 
+def desk_file(path: str | Path) -> Path:
+    """`path` as a desk's file: with .asbdesk added when a save dialog left it off."""
+    path = Path(path)
+    return path if path.suffix == DESK_SUFFIX else path.with_name(path.name + DESK_SUFFIX)
+
+
 class DeskError(Exception):
     """A problem with a desk file that the user can act on; the message says what to do."""
 

@@ -44,7 +44,14 @@ from PySide6.QtWidgets import (
 )
 
 from asbdesk import APP_NAME, backups
-from asbdesk.desk import DeskDamagedError, DeskInUseError, DeskReadOnlyError, integrity_problem
+from asbdesk.desk import (
+    DESK_SUFFIX,
+    DeskDamagedError,
+    DeskInUseError,
+    DeskReadOnlyError,
+    desk_file,
+    integrity_problem,
+)
 from asbdesk.lock import REFRESH_EVERY_S, live_holder
 
 if TYPE_CHECKING:
@@ -357,16 +364,13 @@ def restore_into_new_file(
         parent,
         "Restore the backup into a new file",
         str(start),
-        "asbdesk desks (*.asbdesk)",
+        f"asbdesk desks (*{DESK_SUFFIX})",
         options=QFileDialog.Option.DontConfirmOverwrite,  # never over a file: said below
     )
     if not name:
         return None
-    target = Path(name)
-    if target.suffix != ".asbdesk":
-        target = target.with_name(target.name + ".asbdesk")
     try:
-        return backups.restore(backup.path, target, open_desk_path=open_desk_path)
+        return backups.restore(backup.path, desk_file(name), open_desk_path=open_desk_path)
     except (OSError, sqlite3.Error, ValueError) as exc:
         QMessageBox.warning(parent, APP_NAME, f"The backup was not restored: {exc}")
         return None

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from asbdesk import __version__, settings
 from asbdesk.changes import FieldWorkChanged, NodeInserted, PlanChanged, PlansChanged
-from asbdesk.desk import DESK_SUFFIX, Desk, copy_database
+from asbdesk.desk import DESK_SUFFIX, Desk, copy_database, desk_file
 from asbdesk.gui.desk_safety import (
     DeskWatch,
     ReadOnlyBar,
@@ -763,10 +763,7 @@ class MainWindow(QMainWindow):
             options=QFileDialog.Option.DontConfirmOverwrite,  # an existing file is refused
         )
         if name:
-            path = Path(name)
-            if path.suffix != DESK_SUFFIX:
-                path = path.with_name(path.name + DESK_SUFFIX)
-            self.new_desk_requested.emit(path)
+            self.new_desk_requested.emit(desk_file(name))
 
     def save_copy(self) -> None:
         # Beside the desk, unless that is read-only media: then in the user's data folder.
@@ -775,9 +772,7 @@ class MainWindow(QMainWindow):
         name, _ = QFileDialog.getSaveFileName(self, "Save a copy as", start, DESK_FILTER)
         if not name:
             return
-        target = Path(name)
-        if target.suffix != DESK_SUFFIX:
-            target = target.with_name(target.name + DESK_SUFFIX)
+        target = desk_file(name)
         try:
             copy_database(self.desk.path, target, source_uri=self.desk.reading_uri())
         except (OSError, ValueError, sqlite3.Error) as exc:
